@@ -1,0 +1,44 @@
+# Sourced by scripts/*: installing Debian packages and building. Not meant to be run directly.
+set -euo pipefail
+
+TL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+# Debian 12 packages the build, the tests and the demo need. One list, one place.
+TL_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libsodium-dev libleveldb-dev libsnappy-dev libboost-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev libtomlplusplus-dev
+  clang libclang-rt-14-dev
+)
+
+tl_sudo() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs only what is missing, so a machine that has everything does not touch the network.
+tl_install_deps() {
+  local missing=()
+  local pkg
+  for pkg in "${TL_PACKAGES[@]}" "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]})); then
+    echo "installing Debian packages: ${missing[*]}"
+    tl_sudo apt-get update
+    tl_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# tl_build BUILD_DIR [extra cmake args...]: configure with Ninja (once) and build with -j2.
+tl_build() {
+  local dir="$1"
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$TL_ROOT" -B "$dir" -G Ninja "$@"
+  fi
+  cmake --build "$dir" -j "${TL_JOBS:-2}"
+}
