@@ -1,0 +1,43 @@
+#include "commands.h"
+#include "ledger_json.h"
+#include "trialledger/sdk/hex.h"
+
+namespace tl::cli {
+
+void AddBlockCommands(CLI::App& app, Context& context) {
+  CLI::App* block = app.add_subcommand("block", "Inspect blocks");
+  block->require_subcommand(1);
+
+  auto show_height = std::make_shared<uint64_t>(0);
+  CLI::App* show = block->add_subcommand("show", "Show one block with its transactions");
+  show->add_option("height", *show_height, "block height (default: the head)");
+  show->callback([&context, show_height] {
+    v1::GetBlockResponse found = Context::Check(context.client().GetBlock(*show_height));
+    Print(BlockJson(found.block()), context.format());
+  });
+
+  struct ListOptions {
+    uint64_t from = 0;
+    uint32_t limit = 20;
+  };
+  auto list_options = std::make_shared<ListOptions>();
+  CLI::App* list = block->add_subcommand("list", "List blocks, the latest by default");
+  list->add_option("--from", list_options->from, "first height (default: the latest --limit)");
+  list->add_option("--limit", list_options->limit, "how many")->capture_default_str();
+  list->callback([&context, list_options] {
+    v1::ListBlocksResponse found =
+        Context::Check(context.client().ListBlocks(list_options->from, list_options->limit));
+    Json rows = Json::array();
+    for (const v1::BlockSummary& summary : found.blocks()) {
+      rows.push_back(Json{{"height", summary.height()},
+                          {"time", FormatTimeMs(summary.time_ms())},
+                          {"proposer", summary.proposer()},
+                          {"txs", summary.tx_count()},
+                          {"rejected", summary.rejected_count()},
+                          {"hash", ToHex(summary.block_hash())}});
+    }
+    Print(rows, context.format());
+  });
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,28 @@
+#include "commands.h"
+
+namespace tl::cli {
+
+void AddAllCommands(CLI::App& app, Context& context) {
+  app.add_option("--node", context.node_address, "node to talk to, HOST:PORT")
+      ->envname("TL_NODE")
+      ->capture_default_str();
+  app.add_option("--key", context.key_path, "key file to sign with")->envname("TL_KEY");
+  app.add_option("-o,--output", context.output, "output format")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--expiry-blocks", context.expiry_blocks,
+                 "a submitted transaction expires this many blocks after the current head")
+      ->capture_default_str();
+  app.require_subcommand(1);
+  // Global options may come after the subcommand too: `trialledger status -o json`.
+  app.fallthrough();
+  AddKeysCommands(app, context);
+  AddNetworkCommands(app, context);
+  AddStatusCommand(app, context);
+  AddTxCommands(app, context);
+  AddBlockCommands(app, context);
+  AddMemberCommands(app, context);
+  AddVerifyCommand(app, context);
+}
+
+}  // namespace tl::cli

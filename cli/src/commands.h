@@ -1,0 +1,22 @@
+// Each group of subcommands registers itself on the app; commands print through output.h and
+// fail by throwing CommandError.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "context.h"
+
+namespace tl::cli {
+
+void AddKeysCommands(CLI::App& app, Context& context);
+void AddNetworkCommands(CLI::App& app, Context& context);
+void AddStatusCommand(CLI::App& app, Context& context);
+void AddTxCommands(CLI::App& app, Context& context);
+void AddBlockCommands(CLI::App& app, Context& context);
+void AddMemberCommands(CLI::App& app, Context& context);
+void AddVerifyCommand(CLI::App& app, Context& context);
+
+// Builds the whole command tree (used by main and by tests).
+void AddAllCommands(CLI::App& app, Context& context);
+
+}  // namespace tl::cli

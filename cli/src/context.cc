@@ -1,0 +1,57 @@
+#include "context.h"
+
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/strings.h"
+#include "trialledger/sdk/tx_builder.h"
+
+namespace tl::cli {
+
+OutputFormat Context::format() const {
+  return output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+}
+
+LedgerClient& Context::client() {
+  if (client_ == nullptr) client_ = LedgerClient::Connect(node_address);
+  return *client_;
+}
+
+const KeyFile& Context::key() {
+  if (key_ == nullptr) {
+    if (key_path.empty()) throw CommandError{"this command signs: give --key FILE (or TL_KEY)"};
+    key_ = std::make_unique<KeyFile>(Check(ReadKeyFile(key_path)));
+  }
+  return *key_;
+}
+
+v1::SubmitTransactionResponse Context::SubmitAndWait(const std::function<void(v1::TxBody&)>& fill) {
+  const KeyFile& signer = key();
+  v1::GetStatusResponse status = Check(client().GetStatus());
+  absl::StatusOr<v1::GetMemberResponse> member = client().GetMember(signer.keys.public_key);
+  if (!member.ok()) {
+    throw CommandError{StrCat("key ", key_path, " (", ToHex(signer.keys.public_key).substr(0, 16),
+                              "…) is not a member of network '", status.chain_id(), "'")};
+  }
+  v1::TxBody body;
+  body.set_chain_id(status.chain_id());
+  body.set_nonce(member->next_nonce());
+  body.set_expiry_height(status.height() + expiry_blocks);
+  fill(body);
+  v1::Transaction tx = SignTxBody(std::move(body), signer.keys);
+  v1::SubmitTransactionResponse response = Check(client().Submit(tx, /*wait_for_commit=*/true));
+  if (response.status() != v1::TX_STATUS_COMMITTED) {
+    std::string where = response.height() ? StrCat(" in block ", response.height()) : "";
+    throw CommandError{StrCat("transaction ", ToHex(response.tx_id()), " rejected", where, " (",
+                              ResultCodeName(response.result().code()),
+                              "): ", response.result().message())};
+  }
+  return response;
+}
+
+Json SubmissionJson(const v1::SubmitTransactionResponse& response) {
+  return Json{{"tx_id", ToHex(response.tx_id())},
+              {"status", response.status() == v1::TX_STATUS_COMMITTED ? "committed" : "rejected"},
+              {"height", response.height()},
+              {"result", ResultCodeName(response.result().code())}};
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,55 @@
+// What every command shares: the global options (--node, --key, -o), the connection to a node,
+// the signing key, and submitting a signed transaction.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "output.h"
+#include "trialledger/sdk/client.h"
+#include "trialledger/sdk/keyfile.h"
+#include "trialledger/sdk/protocol.h"
+
+namespace tl::cli {
+
+// A command's failure: printed as one line "trialledger: <message>" and exit status 1.
+struct CommandError {
+  std::string message;
+};
+
+class Context {
+ public:
+  std::string node_address = "127.0.0.1:7051";
+  std::string key_path;
+  std::string output = "table";
+  uint64_t expiry_blocks = 100;
+
+  OutputFormat format() const;
+  LedgerClient& client();
+  const KeyFile& key();
+
+  // Fills chain id, nonce and expiry from the node, lets `fill` set the payload, signs with
+  // --key, submits and waits for the commit. A refusal or rejection is a CommandError.
+  v1::SubmitTransactionResponse SubmitAndWait(const std::function<void(v1::TxBody&)>& fill);
+
+  // Unwraps a StatusOr or throws CommandError with its message.
+  template <typename T>
+  static T Check(absl::StatusOr<T> value) {
+    if (!value.ok()) throw CommandError{std::string(value.status().message())};
+    return *std::move(value);
+  }
+  static void Check(const absl::Status& status) {
+    if (!status.ok()) throw CommandError{std::string(status.message())};
+  }
+
+ private:
+  std::unique_ptr<LedgerClient> client_;
+  std::unique_ptr<KeyFile> key_;
+};
+
+// JSON for a submitted transaction's outcome.
+Json SubmissionJson(const v1::SubmitTransactionResponse& response);
+
+}  // namespace tl::cli

@@ -1,0 +1,94 @@
+#include "ledger_json.h"
+
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::cli {
+namespace {
+
+std::string Short(std::string_view bytes) {
+  return ToHex(bytes).substr(0, 16);
+}
+
+}  // namespace
+
+std::string PayloadSummary(const v1::TxBody& body) {
+  switch (body.payload_case()) {
+    case v1::TxBody::kNote:
+      return StrCat("note: ", body.note().text());
+    case v1::TxBody::kRegisterMember: {
+      const v1::Member& member = body.register_member().member();
+      std::string roles;
+      for (const std::string& role : member.roles())
+        roles += (roles.empty() ? "" : ",") + role;
+      return StrCat("register member ", member.org(), "/", member.name(), " [", roles, "]");
+    }
+    case v1::TxBody::kRevokeKey:
+      return StrCat("revoke key ", Short(body.revoke_key().public_key()));
+    case v1::TxBody::kRotateKey:
+      return StrCat("rotate key ", Short(body.rotate_key().old_public_key()), " -> ",
+                    Short(body.rotate_key().new_public_key()));
+    default:
+      return "(no payload)";
+  }
+}
+
+Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result) {
+  Json json{{"tx_id", ToHex(TxId(tx))}};
+  absl::StatusOr<DecodedTx> decoded = DecodeTransaction(tx);
+  if (decoded.ok()) {
+    json["signer"] = ToHex(decoded->body.signer_public_key());
+    json["nonce"] = decoded->body.nonce();
+    json["expiry_height"] = decoded->body.expiry_height();
+    json["payload"] = PayloadSummary(decoded->body);
+  } else {
+    json["payload"] = StrCat("(undecodable: ", decoded.status().message(), ")");
+  }
+  if (result != nullptr) {
+    json["result"] = ResultCodeName(result->code());
+    json["message"] = result->message();
+  }
+  return json;
+}
+
+Json BlockJson(const v1::Block& block) {
+  Json json{{"hash", ToHex(BlockHash(block))}};
+  absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block.header());
+  if (header.ok()) {
+    json["height"] = header->height();
+    json["time"] = FormatTimeMs(header->time_ms());
+    json["time_ms"] = header->time_ms();
+    json["proposer"] = header->proposer();
+    json["term"] = header->term();
+    json["prev_block_hash"] = ToHex(header->prev_block_hash());
+    json["tx_merkle_root"] = ToHex(header->tx_merkle_root());
+    json["state_hash_before"] = ToHex(header->state_hash());
+    json["tx_count"] = header->tx_count();
+  }
+  Json txs = Json::array();
+  for (int i = 0; i < block.transactions_size(); ++i) {
+    const v1::TxResult* result = i < block.results_size() ? &block.results(i) : nullptr;
+    Json tx = TransactionJson(block.transactions(i), result);
+    tx.erase("expiry_height");
+    txs.push_back(std::move(tx));
+  }
+  json["transactions"] = std::move(txs);
+  return json;
+}
+
+Json StatusJson(const v1::GetStatusResponse& status) {
+  return Json{{"chain_id", status.chain_id()},
+              {"node", status.node_name()},
+              {"leader", status.leader()},
+              {"term", status.term()},
+              {"height", status.height()},
+              {"head_block_hash", ToHex(status.head_block_hash())},
+              {"state_hash", ToHex(status.state_hash())},
+              {"head_time", status.height() ? FormatTimeMs(status.head_time_ms()) : "-"},
+              {"mempool", status.mempool_size()},
+              {"genesis_hash", ToHex(status.genesis_hash())},
+              {"version", status.version()}};
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,42 @@
+// `trialledger network init`: keys, genesis and node configs for a local network.
+//
+//   OUT/genesis.toml
+//   OUT/keys/<member>.key, OUT/keys/<node>.key          (0600)
+//   OUT/nodes/<node>/node.toml                          (data in OUT/nodes/<node>/data)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tl::cli {
+
+struct NetworkInitOptions {
+  std::string out_dir;
+  int nodes = 1;
+  // "kind:name", kind one of sponsor, cro, auditor.
+  std::vector<std::string> orgs = {"sponsor:acme-bio", "cro:northwind-cro"};
+  std::string chain_id = "trialledger-local";
+  std::string host = "127.0.0.1";
+  int base_port = 7051;
+  int64_t genesis_time_ms = 0;
+};
+
+struct NetworkLayout {
+  struct NodeEntry {
+    std::string name, org, config, address, data_dir;
+  };
+  struct MemberEntry {
+    std::string name, org, key, public_key;
+    std::vector<std::string> roles;
+  };
+  std::string genesis;
+  std::vector<NodeEntry> nodes;
+  std::vector<MemberEntry> members;
+};
+
+absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options);
+
+}  // namespace tl::cli

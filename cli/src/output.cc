@@ -1,0 +1,110 @@
+#include "output.h"
+
+#include <ctime>
+#include <iostream>
+#include <vector>
+
+#include "trialledger/sdk/protocol.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::cli {
+namespace {
+
+std::string Cell(const Json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_null()) return "-";
+  if (value.is_array()) {
+    std::string joined;
+    for (const Json& item : value)
+      joined += (joined.empty() ? "" : ",") + Cell(item);
+    return joined;
+  }
+  return value.dump();
+}
+
+bool IsTable(const Json& value) {
+  return value.is_array() && !value.empty() && value.front().is_object();
+}
+
+void PrintTable(const Json& rows) {
+  std::vector<std::string> columns;
+  for (const auto& [key, unused] : rows.front().items())
+    columns.push_back(key);
+  std::vector<size_t> widths;
+  for (const std::string& column : columns)
+    widths.push_back(column.size());
+  for (const Json& row : rows) {
+    for (size_t c = 0; c < columns.size(); ++c) {
+      widths[c] = std::max(widths[c], Cell(row.value(columns[c], Json())).size());
+    }
+  }
+  auto print_line = [&](auto cell_of) {
+    std::string line;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      std::string cell = cell_of(c);
+      line += cell;
+      if (c + 1 < columns.size()) line += std::string(widths[c] - cell.size() + 2, ' ');
+    }
+    std::cout << line << "\n";
+  };
+  print_line([&](size_t c) {
+    std::string upper = columns[c];
+    for (char& ch : upper)
+      ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return upper;
+  });
+  for (const Json& row : rows) {
+    print_line([&](size_t c) { return Cell(row.value(columns[c], Json())); });
+  }
+}
+
+void PrintObject(const Json& object) {
+  size_t width = 0;
+  for (const auto& [key, value] : object.items()) {
+    if (!IsTable(value)) width = std::max(width, key.size());
+  }
+  for (const auto& [key, value] : object.items()) {
+    if (IsTable(value)) continue;
+    std::cout << key << std::string(width - key.size() + 2, ' ') << Cell(value) << "\n";
+  }
+  for (const auto& [key, value] : object.items()) {
+    if (!IsTable(value)) continue;
+    std::cout << "\n" << key << ":\n";
+    PrintTable(value);
+  }
+}
+
+}  // namespace
+
+void Print(const Json& value, OutputFormat format) {
+  if (format == OutputFormat::kJson) {
+    std::cout << value.dump(2) << "\n";
+  } else if (IsTable(value)) {
+    PrintTable(value);
+  } else if (value.is_object()) {
+    PrintObject(value);
+  } else if (value.is_array() && value.empty()) {
+    std::cout << "(none)\n";
+  } else {
+    std::cout << Cell(value) << "\n";
+  }
+}
+
+std::string FormatTimeMs(int64_t time_ms) {
+  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
+  return fmt::format("{}.{:03d}Z", text, static_cast<int>(time_ms % 1000));
+}
+
+std::string ResultCodeName(int code) {
+  std::string name = v1::TxResultCode_Name(static_cast<v1::TxResultCode>(code));
+  if (name.starts_with("TX_")) name = name.substr(3);
+  for (char& ch : name)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return name.empty() ? std::to_string(code) : name;
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,35 @@
+// trialledgerd's configuration file (TOML, docs/network-config.md):
+//
+//   name = "node1"                     # this node's name in the genesis [[nodes]]
+//   listen = "127.0.0.1:7051"          # gRPC address to serve on
+//   data_dir = "data/node1"            # relative paths are relative to this file
+//   genesis = "genesis.toml"
+//   node_key = "keys/node1.key"
+//   block_interval_ms = 20             # cut a block at least this often when work waits
+//   block_max_txs = 500                # or as soon as this many transactions wait
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace tl::node {
+
+struct NodeConfig {
+  std::string name;
+  std::string listen_address;
+  std::string data_dir;
+  std::string genesis_path;
+  std::string node_key_path;
+  int64_t block_interval_ms = 20;
+  int64_t block_max_txs = 500;
+};
+
+absl::StatusOr<NodeConfig> ReadNodeConfig(const std::string& path);
+absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_view origin,
+                                           const std::string& base_dir);
+// TOML text that ParseNodeConfig reads back to `config` (paths written as given).
+std::string FormatNodeConfig(const NodeConfig& config);
+
+}  // namespace tl::node

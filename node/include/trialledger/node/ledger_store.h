@@ -1,0 +1,68 @@
+// A node's ledger in LevelDB: blocks with their results, the transaction index, the state and the
+// chain head. Each applied block is one synced write batch, so a crash leaves either all of a
+// block or none of it.
+//
+// Keys (docs/storage.md): "B"+height blocks, "W"+height write sets, "T"+tx id locations,
+// "S"+state key state, "H" head, "G" genesis file text. Heights are 8 bytes big-endian so that
+// blocks sort in order.
+#pragma once
+
+#include <leveldb/db.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "trialledger/node/apply.h"
+#include "trialledger/node/state.h"
+#include "trialledger/sdk/genesis.h"
+
+namespace tl::node {
+
+namespace store_keys {
+std::string Block(uint64_t height);
+std::string WriteSet(uint64_t height);
+std::string Tx(std::string_view tx_id);
+std::string State(std::string_view state_key);
+inline constexpr std::string_view kHead = "H";
+inline constexpr std::string_view kGenesis = "G";
+}  // namespace store_keys
+
+class LedgerStore : public StateReader {
+ public:
+  // Opens or creates the store in `dir`. A new store gets the genesis state; an existing one must
+  // have been created from the same genesis file, and its head block must recompute to its head
+  // state hash.
+  static absl::StatusOr<std::unique_ptr<LedgerStore>> Open(const std::string& dir,
+                                                           const GenesisDocument& genesis);
+
+  std::optional<std::string> Get(std::string_view state_key) const override;
+  ChainHead head() const;
+
+  // Writes the block, its results and write set, the transaction index and the new head in one
+  // synced batch. A failure here means the disk cannot be trusted: the caller stops.
+  absl::Status CommitBlock(const DecodedBlock& block, const AppliedBlock& applied);
+
+  absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const;
+  std::optional<v1::TxLocation> FindTx(std::string_view tx_id) const;
+
+ private:
+  explicit LedgerStore(std::unique_ptr<leveldb::DB> db) : db_(std::move(db)) {}
+  absl::Status Initialize(const GenesisDocument& genesis);
+  absl::Status CheckHead();
+
+  std::unique_ptr<leveldb::DB> db_;
+  mutable std::mutex head_mutex_;
+  ChainHead head_;  // GUARDED_BY(head_mutex_)
+};
+
+// Opens a LevelDB database with the options the ledger uses (paranoid checks, no creation when
+// `create` is false). Fails with a clear message if another process holds it.
+absl::StatusOr<std::unique_ptr<leveldb::DB>> OpenLevelDb(const std::string& dir, bool create);
+
+v1::WriteSetRecord ToRecord(const WriteSet& writes);
+WriteSet FromRecord(const v1::WriteSetRecord& record);
+
+}  // namespace tl::node

@@ -1,0 +1,45 @@
+// The LedgerService gRPC service over a Node, and the server that hosts it.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "trialledger/node/node.h"
+#include "trialledger/v1/ledger_service.grpc.pb.h"
+
+namespace tl::node {
+
+class LedgerServiceImpl final : public v1::LedgerService::Service {
+ public:
+  explicit LedgerServiceImpl(Node& node) : node_(node) {}
+
+  grpc::Status SubmitTransaction(grpc::ServerContext* context,
+                                 const v1::SubmitTransactionRequest* request,
+                                 v1::SubmitTransactionResponse* response) override;
+  grpc::Status GetTransaction(grpc::ServerContext* context,
+                              const v1::GetTransactionRequest* request,
+                              v1::GetTransactionResponse* response) override;
+  grpc::Status GetBlock(grpc::ServerContext* context, const v1::GetBlockRequest* request,
+                        v1::GetBlockResponse* response) override;
+  grpc::Status ListBlocks(grpc::ServerContext* context, const v1::ListBlocksRequest* request,
+                          v1::ListBlocksResponse* response) override;
+  grpc::Status GetStatus(grpc::ServerContext* context, const v1::GetStatusRequest* request,
+                         v1::GetStatusResponse* response) override;
+  grpc::Status StreamBlocks(grpc::ServerContext* context, const v1::StreamBlocksRequest* request,
+                            grpc::ServerWriter<v1::Block>* writer) override;
+  grpc::Status GetMember(grpc::ServerContext* context, const v1::GetMemberRequest* request,
+                         v1::GetMemberResponse* response) override;
+
+ private:
+  Node& node_;
+};
+
+// Binds `address` and serves `service`. `bound_port` receives the port actually bound (useful
+// with port 0).
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
+                                                          grpc::Service& service, int* bound_port);
+
+}  // namespace tl::node

@@ -1,0 +1,70 @@
+// The replicated state as the apply pipeline sees it: a sorted key-value map read through
+// StateReader, changed only through a WriteSet that is committed with its block.
+//
+// State keys (docs/storage.md):
+//   org/<name>                 Organization
+//   member/<public key>        MemberRecord
+//   member-name/<org>/<name>   current public key of that member
+//   nonce/<public key>         last nonce used, 8 bytes big-endian
+//   node/<name>                NodeInfo
+//   admin-count/<org>          active admin keys of the organisation, 8 bytes big-endian
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace tl::node {
+
+namespace state_keys {
+std::string Org(std::string_view name);
+std::string Member(std::string_view public_key);
+std::string MemberName(std::string_view org, std::string_view name);
+std::string Nonce(std::string_view public_key);
+std::string Node(std::string_view name);
+std::string AdminCount(std::string_view org);
+}  // namespace state_keys
+
+class StateReader {
+ public:
+  virtual ~StateReader() = default;
+  virtual std::optional<std::string> Get(std::string_view key) const = 0;
+};
+
+// Writes of one block, ordered by key so that hashing and committing them is deterministic.
+// std::nullopt marks a deletion.
+using WriteSet = std::map<std::string, std::optional<std::string>, std::less<>>;
+
+// Reads through pending writes to a base state.
+class StateOverlay : public StateReader {
+ public:
+  explicit StateOverlay(const StateReader& base) : base_(base) {}
+  std::optional<std::string> Get(std::string_view key) const override;
+  void Put(std::string key, std::string value) { writes_[std::move(key)] = std::move(value); }
+  void Delete(std::string key) { writes_[std::move(key)] = std::nullopt; }
+  const WriteSet& writes() const { return writes_; }
+  // Moves the writes of `child` (an overlay on top of this one) into this one.
+  void Absorb(StateOverlay&& child);
+
+ private:
+  const StateReader& base_;
+  WriteSet writes_;
+};
+
+// A state held in memory: genesis building, offline verification and tests.
+class MemoryState : public StateReader {
+ public:
+  std::optional<std::string> Get(std::string_view key) const override;
+  void Apply(const WriteSet& writes);
+  const std::map<std::string, std::string, std::less<>>& entries() const { return entries_; }
+
+ private:
+  std::map<std::string, std::string, std::less<>> entries_;
+};
+
+std::string EncodeU64(uint64_t value);
+uint64_t DecodeU64(std::string_view bytes);  // REQUIRES: bytes.size() == 8
+
+}  // namespace tl::node

@@ -1,0 +1,65 @@
+#include "trialledger/node/config.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "trialledger/sdk/file_util.h"
+#include "trialledger/sdk/identity_rules.h"
+#include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/strings.h"
+#include "trialledger/sdk/toml_reader.h"
+
+namespace tl::node {
+namespace {
+
+std::string Resolve(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base_dir) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_view origin,
+                                           const std::string& base_dir) {
+  absl::StatusOr<toml::table> table = ParseToml(text, origin);
+  if (!table.ok()) return table.status();
+  TableReader reader(*table, std::string(origin), "node config");
+  NodeConfig config;
+  config.name = reader.String("name");
+  config.listen_address = reader.String("listen");
+  config.data_dir = Resolve(base_dir, reader.String("data_dir"));
+  config.genesis_path = Resolve(base_dir, reader.String("genesis"));
+  config.node_key_path = Resolve(base_dir, reader.String("node_key"));
+  config.block_interval_ms = reader.Integer("block_interval_ms", 20, 1, 60000);
+  config.block_max_txs =
+      reader.Integer("block_max_txs", 500, 1, static_cast<int64_t>(limits::kBlockTxsMax));
+  if (reader.status().ok()) reader.Check(ValidateName(config.name, "name"));
+  if (!reader.status().ok()) return reader.status();
+  return config;
+}
+
+absl::StatusOr<NodeConfig> ReadNodeConfig(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  std::string base_dir = std::filesystem::path(path).parent_path().string();
+  return ParseNodeConfig(*text, path, base_dir.empty() ? "." : base_dir);
+}
+
+std::string FormatNodeConfig(const NodeConfig& config) {
+  toml::table table{
+      {"name", config.name},
+      {"listen", config.listen_address},
+      {"data_dir", config.data_dir},
+      {"genesis", config.genesis_path},
+      {"node_key", config.node_key_path},
+      {"block_interval_ms", config.block_interval_ms},
+      {"block_max_txs", config.block_max_txs},
+  };
+  std::ostringstream out;
+  out << "# trialledgerd configuration (docs/network-config.md). Relative paths are relative to\n"
+      << "# this file's folder.\n"
+      << table << "\n";
+  return out.str();
+}
+
+}  // namespace tl::node

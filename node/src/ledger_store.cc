@@ -1,0 +1,233 @@
+#include "trialledger/node/ledger_store.h"
+
+#include <leveldb/write_batch.h>
+
+#include <set>
+
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::node {
+
+namespace store_keys {
+std::string Block(uint64_t height) {
+  return StrCat("B", EncodeU64(height));
+}
+std::string WriteSet(uint64_t height) {
+  return StrCat("W", EncodeU64(height));
+}
+std::string Tx(std::string_view tx_id) {
+  return StrCat("T", tx_id);
+}
+std::string State(std::string_view state_key) {
+  return StrCat("S", state_key);
+}
+}  // namespace store_keys
+
+namespace {
+
+absl::Status FromLevelDb(const leveldb::Status& status, std::string_view what) {
+  return absl::DataLossError(StrCat(what, ": ", status.ToString()));
+}
+
+leveldb::ReadOptions CheckedReads() {
+  leveldb::ReadOptions options;
+  options.verify_checksums = true;
+  return options;
+}
+
+leveldb::Slice AsSlice(std::string_view bytes) {
+  return {bytes.data(), bytes.size()};
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<leveldb::DB>> OpenLevelDb(const std::string& dir, bool create) {
+  leveldb::Options options;
+  options.create_if_missing = create;
+  options.paranoid_checks = true;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status status = leveldb::DB::Open(options, dir, &raw);
+  if (!status.ok()) {
+    return absl::UnavailableError(StrCat("cannot open the ledger store in ", dir, ": ",
+                                         status.ToString(),
+                                         " (is a node still running on this data dir?)"));
+  }
+  return std::unique_ptr<leveldb::DB>(raw);
+}
+
+v1::WriteSetRecord ToRecord(const WriteSet& writes) {
+  v1::WriteSetRecord record;
+  for (const auto& [key, value] : writes) {
+    v1::StateWrite* write = record.add_writes();
+    write->set_key(key);
+    if (value.has_value()) {
+      write->set_value(*value);
+    } else {
+      write->set_deleted(true);
+    }
+  }
+  return record;
+}
+
+WriteSet FromRecord(const v1::WriteSetRecord& record) {
+  WriteSet writes;
+  for (const v1::StateWrite& write : record.writes()) {
+    writes[write.key()] =
+        write.deleted() ? std::nullopt : std::optional<std::string>(write.value());
+  }
+  return writes;
+}
+
+absl::StatusOr<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir,
+                                                               const GenesisDocument& genesis) {
+  absl::StatusOr<std::unique_ptr<leveldb::DB>> db = OpenLevelDb(dir, /*create=*/true);
+  if (!db.ok()) return db.status();
+  std::unique_ptr<LedgerStore> store(new LedgerStore(*std::move(db)));
+  std::string stored_genesis;
+  leveldb::Status found =
+      store->db_->Get(CheckedReads(), AsSlice(store_keys::kGenesis), &stored_genesis);
+  if (found.IsNotFound()) {
+    absl::Status initialized = store->Initialize(genesis);
+    if (!initialized.ok()) return initialized;
+    return store;
+  }
+  if (!found.ok()) return FromLevelDb(found, "reading the stored genesis");
+  if (Blake2b256(stored_genesis) != genesis.hash) {
+    return absl::FailedPreconditionError(
+        StrCat("data dir ", dir, " belongs to the network with genesis hash ",
+               ToHex(Blake2b256(stored_genesis)), ", but the genesis file given hashes to ",
+               ToHex(genesis.hash)));
+  }
+  std::string head_bytes;
+  leveldb::Status head = store->db_->Get(CheckedReads(), AsSlice(store_keys::kHead), &head_bytes);
+  v1::HeadRecord record;
+  if (!head.ok() || !record.ParseFromString(head_bytes)) {
+    return absl::DataLossError(StrCat("data dir ", dir, ": the chain head record is unreadable"));
+  }
+  store->head_ = FromRecord(record);
+  absl::Status checked = store->CheckHead();
+  if (!checked.ok()) return checked;
+  return store;
+}
+
+absl::Status LedgerStore::Initialize(const GenesisDocument& genesis) {
+  AppliedBlock applied = ApplyGenesis(genesis);
+  leveldb::WriteBatch batch;
+  for (const auto& [key, value] : applied.writes) {
+    batch.Put(store_keys::State(key), *value);
+  }
+  batch.Put(AsSlice(store_keys::kGenesis), genesis.text);
+  batch.Put(AsSlice(store_keys::kHead), Encode(ToRecord(applied.head)));
+  leveldb::WriteOptions sync;
+  sync.sync = true;
+  leveldb::Status status = db_->Write(sync, &batch);
+  if (!status.ok()) return FromLevelDb(status, "writing the genesis state");
+  head_ = applied.head;
+  return absl::OkStatus();
+}
+
+// Recomputes the head's state hash from the head block's header (which carries the state hash
+// before it), its stored results and its stored write set.
+absl::Status LedgerStore::CheckHead() {
+  if (head_.height == 0) return absl::OkStatus();
+  absl::StatusOr<v1::Block> block = ReadBlock(head_.height);
+  if (!block.ok()) return block.status();
+  absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
+  std::string writes_bytes;
+  v1::WriteSetRecord writes;
+  leveldb::Status read =
+      db_->Get(CheckedReads(), store_keys::WriteSet(head_.height), &writes_bytes);
+  if (!header.ok() || !read.ok() || !writes.ParseFromString(writes_bytes)) {
+    return absl::DataLossError(
+        StrCat("head block ", head_.height, ": header or write set unreadable"));
+  }
+  std::vector<v1::TxResult> results(block->results().begin(), block->results().end());
+  std::string recomputed =
+      StateHash(header->state_hash(), head_.height, BlockHash(*block), results, FromRecord(writes));
+  if (recomputed != head_.state_hash || BlockHash(*block) != head_.block_hash) {
+    return absl::DataLossError(
+        StrCat("state hash mismatch at height ", head_.height, ": stored ", ToHex(head_.state_hash),
+               ", recomputed ", ToHex(recomputed),
+               ". The store is damaged; run `trialledger verify --data-dir` to find where."));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<std::string> LedgerStore::Get(std::string_view state_key) const {
+  std::string value;
+  leveldb::Status status = db_->Get(CheckedReads(), store_keys::State(state_key), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) {
+    // A read error of the state would make this node compute a different result than its peers.
+    std::fprintf(stderr, "fatal: state read failed: %s\n", status.ToString().c_str());
+    std::abort();
+  }
+  return value;
+}
+
+ChainHead LedgerStore::head() const {
+  std::lock_guard<std::mutex> lock(head_mutex_);
+  return head_;
+}
+
+absl::Status LedgerStore::CommitBlock(const DecodedBlock& block, const AppliedBlock& applied) {
+  uint64_t height = applied.head.height;
+  v1::Block stored = block.block;
+  stored.clear_results();
+  for (const v1::TxResult& result : applied.results)
+    *stored.add_results() = result;
+  leveldb::WriteBatch batch;
+  batch.Put(store_keys::Block(height), Encode(stored));
+  batch.Put(store_keys::WriteSet(height), Encode(ToRecord(applied.writes)));
+  std::set<std::string> indexed;
+  for (int i = 0; i < stored.transactions_size(); ++i) {
+    // The first appearance of a transaction is its record; a later copy (a replay, rejected) is
+    // in its block's history but does not move the index.
+    std::string tx_id = TxId(stored.transactions(i));
+    if (FindTx(tx_id).has_value() || !indexed.insert(tx_id).second) continue;
+    v1::TxLocation location;
+    location.set_height(height);
+    location.set_index(static_cast<uint32_t>(i));
+    batch.Put(store_keys::Tx(tx_id), Encode(location));
+  }
+  for (const auto& [key, value] : applied.writes) {
+    if (value.has_value()) {
+      batch.Put(store_keys::State(key), *value);
+    } else {
+      batch.Delete(store_keys::State(key));
+    }
+  }
+  batch.Put(AsSlice(store_keys::kHead), Encode(ToRecord(applied.head)));
+  leveldb::WriteOptions sync;
+  sync.sync = true;
+  leveldb::Status status = db_->Write(sync, &batch);
+  if (!status.ok()) return FromLevelDb(status, StrCat("writing block ", height));
+  std::lock_guard<std::mutex> lock(head_mutex_);
+  head_ = applied.head;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Block> LedgerStore::ReadBlock(uint64_t height) const {
+  std::string bytes;
+  leveldb::Status status = db_->Get(CheckedReads(), store_keys::Block(height), &bytes);
+  if (status.IsNotFound()) return absl::NotFoundError(StrCat("no block at height ", height));
+  if (!status.ok()) return FromLevelDb(status, StrCat("reading block ", height));
+  v1::Block block;
+  if (!block.ParseFromString(bytes)) {
+    return absl::DataLossError(StrCat("block ", height, " is unreadable"));
+  }
+  return block;
+}
+
+std::optional<v1::TxLocation> LedgerStore::FindTx(std::string_view tx_id) const {
+  std::string bytes;
+  if (!db_->Get(CheckedReads(), store_keys::Tx(tx_id), &bytes).ok()) return std::nullopt;
+  v1::TxLocation location;
+  if (!location.ParseFromString(bytes)) return std::nullopt;
+  return location;
+}
+
+}  // namespace tl::node

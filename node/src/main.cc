@@ -1,0 +1,58 @@
+// trialledgerd: a TrialLedger node.
+//   trialledgerd --config node.toml
+#include <csignal>
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "trialledger/node/config.h"
+#include "trialledger/node/node.h"
+#include "trialledger/node/service.h"
+#include "trialledger/sdk/crypto.h"
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "trialledgerd: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"trialledgerd: a TrialLedger ledger node"};
+  std::string config_path;
+  app.add_option("--config", config_path, "node configuration file (TOML)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  tl::InitCrypto();
+  absl::StatusOr<tl::node::NodeConfig> config = tl::node::ReadNodeConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  absl::StatusOr<std::unique_ptr<tl::node::Node>> node = tl::node::Node::Open(*config);
+  if (!node.ok()) return Fail(node.status());
+
+  // Block the stop signals in every thread; the main thread waits for them below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  tl::node::LedgerServiceImpl service(**node);
+  int port = 0;
+  absl::StatusOr<std::unique_ptr<grpc::Server>> server =
+      tl::node::StartServer(config->listen_address, service, &port);
+  if (!server.ok()) return Fail(server.status());
+  (*node)->Start();
+  tl::node::ChainHead head = (*node)->head();
+  std::fprintf(stderr, "trialledgerd %s: serving on %s (port %d), head at height %llu\n",
+               config->name.c_str(), config->listen_address.c_str(), port,
+               static_cast<unsigned long long>(head.height));
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  std::fprintf(stderr, "trialledgerd %s: stopping on signal %d\n", config->name.c_str(), signal);
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  (*node)->Stop();
+  return 0;
+}

@@ -1,0 +1,76 @@
+#include "trialledger/node/state.h"
+
+#include <cassert>
+
+#include "trialledger/sdk/strings.h"
+
+namespace tl::node {
+
+namespace state_keys {
+std::string Org(std::string_view name) {
+  return StrCat("org/", name);
+}
+std::string Member(std::string_view public_key) {
+  return StrCat("member/", public_key);
+}
+std::string MemberName(std::string_view org, std::string_view name) {
+  return StrCat("member-name/", org, "/", name);
+}
+std::string Nonce(std::string_view public_key) {
+  return StrCat("nonce/", public_key);
+}
+std::string Node(std::string_view name) {
+  return StrCat("node/", name);
+}
+std::string AdminCount(std::string_view org) {
+  return StrCat("admin-count/", org);
+}
+}  // namespace state_keys
+
+std::optional<std::string> StateOverlay::Get(std::string_view key) const {
+  auto it = writes_.find(key);
+  if (it != writes_.end()) return it->second;
+  return base_.Get(key);
+}
+
+void StateOverlay::Absorb(StateOverlay&& child) {
+  assert(&child.base_ == this);
+  for (auto& [key, value] : child.writes_)
+    writes_[key] = std::move(value);
+  child.writes_.clear();
+}
+
+std::optional<std::string> MemoryState::Get(std::string_view key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryState::Apply(const WriteSet& writes) {
+  for (const auto& [key, value] : writes) {
+    if (value.has_value()) {
+      entries_[key] = *value;
+    } else {
+      entries_.erase(key);
+    }
+  }
+}
+
+std::string EncodeU64(uint64_t value) {
+  std::string bytes(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    bytes[i] = static_cast<char>(value & 0xff);
+    value >>= 8;
+  }
+  return bytes;
+}
+
+uint64_t DecodeU64(std::string_view bytes) {
+  assert(bytes.size() == 8);
+  uint64_t value = 0;
+  for (unsigned char byte : bytes)
+    value = value << 8 | byte;
+  return value;
+}
+
+}  // namespace tl::node

@@ -1,0 +1,48 @@
+// A client of one node's LedgerService. Every call has a deadline; errors name the node.
+//
+//   auto client = LedgerClient::Connect("127.0.0.1:7051");
+//   auto status = (*client)->GetStatus();
+//   auto response = (*client)->Submit(tx, /*wait_for_commit=*/true);
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "trialledger/sdk/protocol.h"
+#include "trialledger/v1/ledger_service.grpc.pb.h"
+
+namespace tl {
+
+class LedgerClient {
+ public:
+  static std::unique_ptr<LedgerClient> Connect(const std::string& address,
+                                               int64_t deadline_ms = 30000);
+
+  absl::StatusOr<v1::SubmitTransactionResponse> Submit(const v1::Transaction& tx,
+                                                       bool wait_for_commit);
+  // Submits raw bytes as they are (tests use it to send garbage).
+  absl::StatusOr<v1::SubmitTransactionResponse> SubmitBytes(std::string bytes,
+                                                            bool wait_for_commit);
+  absl::StatusOr<v1::GetStatusResponse> GetStatus();
+  absl::StatusOr<v1::GetTransactionResponse> GetTransaction(const std::string& tx_id);
+  absl::StatusOr<v1::GetBlockResponse> GetBlock(uint64_t height);
+  absl::StatusOr<v1::ListBlocksResponse> ListBlocks(uint64_t from_height, uint32_t limit);
+  absl::StatusOr<v1::GetMemberResponse> GetMember(const std::string& public_key);
+
+  v1::LedgerService::Stub& stub() { return *stub_; }
+  const std::string& address() const { return address_; }
+
+ private:
+  LedgerClient(std::string address, int64_t deadline_ms);
+
+  template <typename Request, typename Response, typename Method>
+  absl::StatusOr<Response> Call(Method method, const Request& request);
+
+  std::string address_;
+  int64_t deadline_ms_;
+  std::unique_ptr<v1::LedgerService::Stub> stub_;
+};
+
+}  // namespace tl

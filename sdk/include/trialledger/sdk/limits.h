@@ -1,0 +1,30 @@
+// Every limit the ledger enforces, in one place. A limit that protects the deterministic apply
+// (transaction and block sizes) is part of the protocol: changing it changes which blocks are
+// valid.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tl::limits {
+
+// Protocol limits (consensus-critical).
+inline constexpr size_t kTxBytesMax = 64 * 1024;       // one encoded Transaction
+inline constexpr size_t kNoteTextBytesMax = 4 * 1024;  // Note.text
+inline constexpr size_t kNameBytesMax = 64;            // org, member and node names
+inline constexpr size_t kDisplayNameBytesMax = 128;
+inline constexpr size_t kReasonBytesMax = 512;  // RevokeKey/RotateKey reason
+inline constexpr size_t kRolesPerMemberMax = 16;
+inline constexpr size_t kBlockTxsMax = 2000;                // transactions in one block
+inline constexpr size_t kBlockBytesMax = 8 * 1024 * 1024;   // one encoded Block with results
+inline constexpr uint64_t kExpiryHeightsAheadMax = 100000;  // how far ahead expiry may be set
+
+// Node limits (local policy; not part of block validity).
+inline constexpr size_t kGrpcMessageBytesMax = 16 * 1024 * 1024;
+inline constexpr size_t kMempoolTxsMax = 20000;
+inline constexpr size_t kMempoolBytesMax = 64 * 1024 * 1024;
+inline constexpr size_t kMempoolPerSignerMax = 2048;
+inline constexpr uint32_t kListBlocksMax = 1000;
+inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
+
+}  // namespace tl::limits

@@ -1,0 +1,94 @@
+#include "trialledger/sdk/client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl {
+namespace {
+
+absl::Status FromGrpc(const grpc::Status& status, const std::string& address) {
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      StrCat("node ", address, ": ", status.error_message()));
+}
+
+}  // namespace
+
+std::unique_ptr<LedgerClient> LedgerClient::Connect(const std::string& address,
+                                                    int64_t deadline_ms) {
+  return std::unique_ptr<LedgerClient>(new LedgerClient(address, deadline_ms));
+}
+
+LedgerClient::LedgerClient(std::string address, int64_t deadline_ms)
+    : address_(std::move(address)), deadline_ms_(deadline_ms) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  args.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  auto channel = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  stub_ = v1::LedgerService::NewStub(channel);
+}
+
+template <typename Request, typename Response, typename Method>
+absl::StatusOr<Response> LedgerClient::Call(Method method, const Request& request) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(deadline_ms_));
+  Response response;
+  grpc::Status status = ((*stub_).*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpc(status, address_);
+  return response;
+}
+
+absl::StatusOr<v1::SubmitTransactionResponse> LedgerClient::SubmitBytes(std::string bytes,
+                                                                        bool wait_for_commit) {
+  v1::SubmitTransactionRequest request;
+  request.set_transaction(std::move(bytes));
+  request.set_wait_for_commit(wait_for_commit);
+  return Call<v1::SubmitTransactionRequest, v1::SubmitTransactionResponse>(
+      &v1::LedgerService::Stub::SubmitTransaction, request);
+}
+
+absl::StatusOr<v1::SubmitTransactionResponse> LedgerClient::Submit(const v1::Transaction& tx,
+                                                                   bool wait_for_commit) {
+  return SubmitBytes(Encode(tx), wait_for_commit);
+}
+
+absl::StatusOr<v1::GetStatusResponse> LedgerClient::GetStatus() {
+  return Call<v1::GetStatusRequest, v1::GetStatusResponse>(&v1::LedgerService::Stub::GetStatus,
+                                                           v1::GetStatusRequest());
+}
+
+absl::StatusOr<v1::GetTransactionResponse> LedgerClient::GetTransaction(const std::string& tx_id) {
+  v1::GetTransactionRequest request;
+  request.set_tx_id(tx_id);
+  return Call<v1::GetTransactionRequest, v1::GetTransactionResponse>(
+      &v1::LedgerService::Stub::GetTransaction, request);
+}
+
+absl::StatusOr<v1::GetBlockResponse> LedgerClient::GetBlock(uint64_t height) {
+  v1::GetBlockRequest request;
+  request.set_height(height);
+  return Call<v1::GetBlockRequest, v1::GetBlockResponse>(&v1::LedgerService::Stub::GetBlock,
+                                                         request);
+}
+
+absl::StatusOr<v1::ListBlocksResponse> LedgerClient::ListBlocks(uint64_t from_height,
+                                                                uint32_t limit) {
+  v1::ListBlocksRequest request;
+  request.set_from_height(from_height);
+  request.set_limit(limit);
+  return Call<v1::ListBlocksRequest, v1::ListBlocksResponse>(&v1::LedgerService::Stub::ListBlocks,
+                                                             request);
+}
+
+absl::StatusOr<v1::GetMemberResponse> LedgerClient::GetMember(const std::string& public_key) {
+  v1::GetMemberRequest request;
+  request.set_public_key(public_key);
+  return Call<v1::GetMemberRequest, v1::GetMemberResponse>(&v1::LedgerService::Stub::GetMember,
+                                                           request);
+}
+
+}  // namespace tl

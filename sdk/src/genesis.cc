@@ -1,0 +1,212 @@
+#include "trialledger/sdk/genesis.h"
+
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/file_util.h"
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/identity_rules.h"
+#include "trialledger/sdk/roles.h"
+#include "trialledger/sdk/strings.h"
+#include "trialledger/sdk/toml_reader.h"
+
+namespace tl {
+namespace {
+
+absl::StatusOr<v1::OrgKind> ParseOrgKind(std::string_view kind) {
+  if (kind == "sponsor") return v1::ORG_KIND_SPONSOR;
+  if (kind == "cro") return v1::ORG_KIND_CRO;
+  if (kind == "auditor") return v1::ORG_KIND_AUDITOR;
+  return absl::InvalidArgumentError(
+      StrCat("kind '", kind, "' is not one of sponsor, cro, auditor"));
+}
+
+// Calls `read` for each table of the array `key`; arrays of tables only.
+template <typename Read>
+absl::Status ForEachTable(const toml::table& root, std::string_view key, std::string_view origin,
+                          Read read) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return absl::OkStatus();
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: '{}' must be [[{}]] tables", origin,
+                                                  node->source().begin.line,
+                                                  node->source().begin.column, key, key));
+  }
+  for (size_t i = 0; i < array->size(); ++i) {
+    absl::Status status = read(*array->get(i)->as_table(), i);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateGenesis(const v1::Genesis& genesis) {
+  if (genesis.chain_id().empty()) return absl::InvalidArgumentError("chain_id is empty");
+  absl::Status chain = ValidateName(genesis.chain_id(), "chain_id");
+  if (!chain.ok()) return chain;
+  std::set<std::string> orgs, nodes, keys, admins_of;
+  for (const auto& org : genesis.organizations()) {
+    absl::Status status = ValidateOrganization(org);
+    if (!status.ok()) return status;
+    if (!orgs.insert(org.name()).second) {
+      return absl::InvalidArgumentError(StrCat("organization '", org.name(), "' twice"));
+    }
+  }
+  std::set<std::pair<std::string, std::string>> member_names;
+  for (const auto& member : genesis.members()) {
+    absl::Status status = ValidateMember(member);
+    if (!status.ok()) return status;
+    if (!orgs.contains(member.org())) {
+      return absl::InvalidArgumentError(
+          StrCat("member '", member.name(), "': unknown organization '", member.org(), "'"));
+    }
+    if (!member_names.insert({member.org(), member.name()}).second) {
+      return absl::InvalidArgumentError(
+          StrCat("member '", member.name(), "' twice in organization '", member.org(), "'"));
+    }
+    if (!keys.insert(member.public_key()).second) {
+      return absl::InvalidArgumentError(
+          StrCat("member '", member.name(), "': public_key is already used"));
+    }
+    for (const auto& role : member.roles()) {
+      if (role == roles::kAdmin) admins_of.insert(member.org());
+    }
+  }
+  for (const auto& node : genesis.nodes()) {
+    absl::Status status = ValidateNode(node);
+    if (!status.ok()) return status;
+    if (!orgs.contains(node.org())) {
+      return absl::InvalidArgumentError(
+          StrCat("node '", node.name(), "': unknown organization '", node.org(), "'"));
+    }
+    if (!nodes.insert(node.name()).second) {
+      return absl::InvalidArgumentError(StrCat("node '", node.name(), "' twice"));
+    }
+    if (!keys.insert(node.public_key()).second) {
+      return absl::InvalidArgumentError(
+          StrCat("node '", node.name(), "': public_key is already used"));
+    }
+  }
+  for (const auto& org : orgs) {
+    if (!admins_of.contains(org)) {
+      return absl::InvalidArgumentError(
+          StrCat("organization '", org, "' has no member with the admin role"));
+    }
+  }
+  if (genesis.nodes().empty()) return absl::InvalidArgumentError("the network has no [[nodes]]");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_view origin) {
+  absl::StatusOr<toml::table> parsed = ParseToml(text, origin);
+  if (!parsed.ok()) return parsed.status();
+  const toml::table& root = *parsed;
+  GenesisDocument document;
+  v1::Genesis& genesis = document.genesis;
+  TableReader top(root, std::string(origin), "genesis");
+  genesis.set_chain_id(top.String("chain_id"));
+  genesis.set_genesis_time_ms(
+      top.Integer("genesis_time_ms", 0, 0, std::numeric_limits<int64_t>::max()));
+  if (!top.status().ok()) return top.status();
+
+  absl::Status status =
+      ForEachTable(root, "organizations", origin, [&](const toml::table& t, size_t i) {
+        TableReader reader(t, std::string(origin), StrCat("organizations[", i, "]"));
+        v1::Organization* org = genesis.add_organizations();
+        org->set_name(reader.String("name"));
+        org->set_display_name(reader.String("display_name", false));
+        std::string kind = reader.String("kind");
+        if (reader.status().ok()) {
+          absl::StatusOr<v1::OrgKind> parsed_kind = ParseOrgKind(kind);
+          reader.Check(parsed_kind.status());
+          if (parsed_kind.ok()) org->set_kind(*parsed_kind);
+        }
+        if (reader.status().ok()) reader.Check(ValidateOrganization(*org));
+        return reader.status();
+      });
+  if (!status.ok()) return status;
+
+  status = ForEachTable(root, "members", origin, [&](const toml::table& t, size_t i) {
+    TableReader reader(t, std::string(origin), StrCat("members[", i, "]"));
+    v1::Member* member = genesis.add_members();
+    member->set_name(reader.String("name"));
+    member->set_org(reader.String("org"));
+    member->set_display_name(reader.String("display_name", false));
+    member->set_public_key(reader.Key("public_key"));
+    for (auto& role : reader.Strings("roles"))
+      member->add_roles(role);
+    if (reader.status().ok()) reader.Check(ValidateMember(*member));
+    return reader.status();
+  });
+  if (!status.ok()) return status;
+
+  status = ForEachTable(root, "nodes", origin, [&](const toml::table& t, size_t i) {
+    TableReader reader(t, std::string(origin), StrCat("nodes[", i, "]"));
+    v1::NodeInfo* node = genesis.add_nodes();
+    node->set_name(reader.String("name"));
+    node->set_org(reader.String("org"));
+    node->set_address(reader.String("address"));
+    node->set_public_key(reader.Key("public_key"));
+    if (reader.status().ok()) reader.Check(ValidateNode(*node));
+    return reader.status();
+  });
+  if (!status.ok()) return status;
+
+  status = ValidateGenesis(genesis);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(StrCat(origin, ": ", status.message()));
+  }
+  document.text = std::string(text);
+  document.hash = Blake2b256(text);
+  return document;
+}
+
+absl::StatusOr<GenesisDocument> ReadGenesisFile(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  return ParseGenesis(*text, path);
+}
+
+std::string FormatGenesis(const v1::Genesis& genesis) {
+  std::ostringstream out;
+  out << "# TrialLedger network genesis. Every node must hold this exact file: its hash is the\n"
+      << "# first link of the chain. See docs/network-config.md.\n";
+  out << "chain_id = " << toml::value<std::string>(genesis.chain_id()) << "\n";
+  out << "genesis_time_ms = " << genesis.genesis_time_ms() << "\n";
+  for (const auto& org : genesis.organizations()) {
+    out << "\n[[organizations]]\n"
+        << "name = " << toml::value<std::string>(org.name()) << "\n"
+        << "kind = \"" << OrgKindName(org.kind()) << "\"\n";
+    if (!org.display_name().empty()) {
+      out << "display_name = " << toml::value<std::string>(org.display_name()) << "\n";
+    }
+  }
+  for (const auto& member : genesis.members()) {
+    out << "\n[[members]]\n"
+        << "name = " << toml::value<std::string>(member.name()) << "\n"
+        << "org = " << toml::value<std::string>(member.org()) << "\n";
+    if (!member.display_name().empty()) {
+      out << "display_name = " << toml::value<std::string>(member.display_name()) << "\n";
+    }
+    out << "roles = [";
+    for (int i = 0; i < member.roles_size(); ++i) {
+      out << (i ? ", " : "") << toml::value<std::string>(member.roles(i));
+    }
+    out << "]\n"
+        << "public_key = \"" << ToHex(member.public_key()) << "\"\n";
+  }
+  for (const auto& node : genesis.nodes()) {
+    out << "\n[[nodes]]\n"
+        << "name = " << toml::value<std::string>(node.name()) << "\n"
+        << "org = " << toml::value<std::string>(node.org()) << "\n"
+        << "address = " << toml::value<std::string>(node.address()) << "\n"
+        << "public_key = \"" << ToHex(node.public_key()) << "\"\n";
+  }
+  return out.str();
+}
+
+}  // namespace tl
