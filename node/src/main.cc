@@ -52,7 +52,10 @@ int main(int argc, char** argv) {
   int signal = 0;
   sigwait(&stop_signals, &signal);
   std::fprintf(stderr, "trialledgerd %s: stopping on signal %d\n", config->name.c_str(), signal);
-  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  // Calls still waiting for a commit are cancelled after this grace period (the commit itself is
+  // durable or not independently of the waiter). gRPC also waits out idle client connections
+  // until the deadline, so it is kept short.
+  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
   (*node)->Stop();
   return 0;
 }

@@ -28,6 +28,10 @@ LedgerClient::LedgerClient(std::string address, int64_t deadline_ms)
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
   args.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  // Nodes restart and leaders move; reconnect quickly instead of gRPC's default 1 s-and-growing.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   auto channel = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
   stub_ = v1::LedgerService::NewStub(channel);
 }

@@ -1,0 +1,216 @@
+// A real trialledgerd process: a thousand signed notes from several members committed in order,
+// a restart that resumes at the head, bad input refused with its reason, and an offline verify.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include "local_network.h"
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/tx_builder.h"
+
+namespace tl {
+namespace {
+
+using testing::LocalNetwork;
+
+constexpr int kMembers = 5;
+constexpr int kNotesPerMember = 200;
+
+const char* kMemberNames[kMembers] = {"acme-bio-finance", "acme-bio-clinops",
+                                      "northwind-cro-finance", "northwind-cro-edc",
+                                      "northwind-cro-ctms"};
+
+v1::Transaction Note(const KeyFile& key, const std::string& chain_id, uint64_t nonce,
+                     uint64_t expiry_height, const std::string& text) {
+  v1::TxBody body;
+  body.set_chain_id(chain_id);
+  body.set_nonce(nonce);
+  body.set_expiry_height(expiry_height);
+  body.mutable_note()->set_text(text);
+  return SignTxBody(std::move(body), key.keys);
+}
+
+// Waits for every id to leave the mempool; returns the final lookups.
+std::vector<v1::GetTransactionResponse> AwaitAll(LedgerClient& client,
+                                                 const std::vector<std::string>& ids) {
+  std::vector<v1::GetTransactionResponse> found;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  for (const std::string& id : ids) {
+    while (true) {
+      absl::StatusOr<v1::GetTransactionResponse> lookup = client.GetTransaction(id);
+      if (lookup.ok() && lookup->status() != v1::TX_STATUS_PENDING) {
+        found.push_back(*lookup);
+        break;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << "transaction not committed in time";
+        return found;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
+  return found;
+}
+
+class SingleNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    network_.Start(0);
+    chain_id_ = network_.client(0).GetStatus()->chain_id();
+  }
+
+  // Submits `count` notes per member, interleaved, starting at `first_nonce`; waits for all and
+  // checks each member's notes were committed in nonce order.
+  void SubmitNotesAndCheckOrder(uint64_t first_nonce, int count) {
+    LedgerClient& client = network_.client(0);
+    uint64_t height = client.GetStatus()->height();
+    std::vector<std::string> ids;
+    std::vector<int> owner;
+    for (int n = 0; n < count; ++n) {
+      for (int m = 0; m < kMembers; ++m) {
+        v1::Transaction tx = Note(keys_[m], chain_id_, first_nonce + n, height + 10000,
+                                  std::string(kMemberNames[m]) + " note " + std::to_string(n));
+        absl::StatusOr<v1::SubmitTransactionResponse> submitted = client.Submit(tx, false);
+        ASSERT_TRUE(submitted.ok()) << submitted.status();
+        ASSERT_EQ(submitted->status(), v1::TX_STATUS_PENDING) << submitted->result().message();
+        ids.push_back(submitted->tx_id());
+        owner.push_back(m);
+      }
+    }
+    std::vector<v1::GetTransactionResponse> found = AwaitAll(client, ids);
+    ASSERT_EQ(found.size(), ids.size());
+    std::map<int, std::pair<uint64_t, uint32_t>> last_position;
+    for (size_t i = 0; i < found.size(); ++i) {
+      ASSERT_EQ(found[i].status(), v1::TX_STATUS_COMMITTED) << found[i].result().message();
+      std::pair<uint64_t, uint32_t> position{found[i].height(), found[i].index()};
+      auto previous = last_position.find(owner[i]);
+      if (previous != last_position.end()) {
+        EXPECT_LT(previous->second, position) << "member " << owner[i] << " out of order";
+      }
+      last_position[owner[i]] = position;
+    }
+  }
+
+  void ExpectRefused(const v1::Transaction& tx, v1::TxResultCode code) {
+    ExpectRefusedBytes(Encode(tx), code);
+  }
+  void ExpectRefusedBytes(const std::string& bytes, v1::TxResultCode code) {
+    absl::StatusOr<v1::SubmitTransactionResponse> response =
+        network_.client(0).SubmitBytes(bytes, true);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status(), v1::TX_STATUS_REJECTED);
+    EXPECT_EQ(response->result().code(), code) << response->result().message();
+    EXPECT_FALSE(response->result().message().empty());
+  }
+
+  LedgerClient& client() { return network_.client(0); }
+
+  LocalNetwork network_{1};
+  std::string chain_id_;
+  std::vector<KeyFile> keys_ = [this] {
+    std::vector<KeyFile> keys;
+    for (const char* name : kMemberNames)
+      keys.push_back(network_.member_key(name));
+    return keys;
+  }();
+};
+
+TEST_F(SingleNodeTest, ThousandNotesCommitInOrderSurviveRestartAndVerify) {
+  SubmitNotesAndCheckOrder(1, kNotesPerMember);
+  v1::GetStatusResponse before = *client().GetStatus();
+  EXPECT_GE(before.height(), 2u);
+
+  ASSERT_EQ(network_.Stop(0), 0) << network_.log(0);
+  network_.Start(0);
+  v1::GetStatusResponse after = *client().GetStatus();
+  EXPECT_EQ(after.height(), before.height());
+  EXPECT_EQ(after.state_hash(), before.state_hash());
+  EXPECT_EQ(after.head_block_hash(), before.head_block_hash());
+
+  SubmitNotesAndCheckOrder(kNotesPerMember + 1, 20);
+  ASSERT_EQ(network_.Stop(0), 0);
+
+  testing::CommandResult verify = testing::RunCommand(
+      {testing::BinDir() + "/trialledger", "verify", "--data-dir", network_.data_dir(0),
+       "--genesis", network_.genesis_path(), "-o", "json"});
+  ASSERT_EQ(verify.exit_code, 0) << verify.err;
+  nlohmann::json report = nlohmann::json::parse(verify.out);
+  EXPECT_EQ(report["result"], "ok");
+  EXPECT_EQ(report["transactions"], kMembers * (kNotesPerMember + 20));
+  EXPECT_EQ(report["rejected_transactions"], 0);
+}
+
+TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
+  KeyFile admin = network_.member_key("northwind-cro-admin");
+  KeyFile edc = network_.member_key("northwind-cro-edc");
+  KeyFile ctms = network_.member_key("northwind-cro-ctms");
+  // Setup: one committed note (to replay), and a revoked key.
+  v1::Transaction first = Note(edc, chain_id_, 1, 1000, "first");
+  ASSERT_EQ(client().Submit(first, true)->status(), v1::TX_STATUS_COMMITTED);
+  v1::TxBody revoke;
+  revoke.set_chain_id(chain_id_);
+  revoke.set_nonce(1);
+  revoke.set_expiry_height(1000);
+  revoke.mutable_revoke_key()->set_public_key(ctms.keys.public_key);
+  ASSERT_EQ(client().Submit(SignTxBody(revoke, admin.keys), true)->status(),
+            v1::TX_STATUS_COMMITTED);
+  v1::GetStatusResponse before = *client().GetStatus();
+
+  v1::Transaction bad_signature = Note(edc, chain_id_, 2, 1000, "tampered");
+  std::string signature = bad_signature.signature();
+  signature[0] ^= 1;
+  bad_signature.set_signature(signature);
+  ExpectRefused(bad_signature, v1::TX_BAD_SIGNATURE);
+  ExpectRefused(Note(edc, "some-other-chain", 2, 1000, "x"), v1::TX_WRONG_CHAIN);
+  ExpectRefused(first, v1::TX_BAD_NONCE);
+  ExpectRefused(Note(edc, chain_id_, 7, 1000, "skipped"), v1::TX_BAD_NONCE);
+  ExpectRefused(Note(edc, chain_id_, 2, before.height(), "expired"), v1::TX_EXPIRED);
+  KeyFile stranger{"stranger", GenerateKeyPair()};
+  ExpectRefused(Note(stranger, chain_id_, 1, 1000, "who"), v1::TX_UNKNOWN_SIGNER);
+  ExpectRefused(Note(ctms, chain_id_, 1, 1000, "revoked"), v1::TX_KEY_REVOKED);
+  ExpectRefused(Note(edc, chain_id_, 2, 1000, std::string(limits::kTxBytesMax, 'x')),
+                v1::TX_TOO_LARGE);
+  ExpectRefusedBytes("\x0a\xff\xff\xff\xff garbage", v1::TX_MALFORMED);
+
+  // Bytes that are not even a request reach gRPC's decoder, which refuses them.
+  auto channel = grpc::CreateChannel(network_.address(0), grpc::InsecureChannelCredentials());
+  grpc::GenericStub generic(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice garbage(std::string("\xff\xff\xff\xff\xff\xff"));
+  grpc::ByteBuffer request(&garbage, 1);
+  grpc::ByteBuffer reply;
+  grpc::Status raw_status;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  generic.UnaryCall(&context, "/trialledger.v1.LedgerService/SubmitTransaction",
+                    grpc::StubOptions(), &request, &reply, [&](grpc::Status status) {
+                      std::lock_guard<std::mutex> lock(mutex);
+                      raw_status = status;
+                      done = true;
+                      done_cv.notify_all();
+                    });
+  {
+    std::unique_lock<std::mutex> lock(mutex);
+    done_cv.wait(lock, [&] { return done; });
+  }
+  EXPECT_FALSE(raw_status.ok());
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // several block intervals
+  v1::GetStatusResponse after = *client().GetStatus();
+  EXPECT_EQ(after.height(), before.height());
+  EXPECT_EQ(after.state_hash(), before.state_hash());
+  EXPECT_EQ(after.mempool_size(), 0u);
+  // The node still works.
+  EXPECT_EQ(client().Submit(Note(edc, chain_id_, 2, 1000, "still fine"), true)->status(),
+            v1::TX_STATUS_COMMITTED);
+}
+
+}  // namespace
+}  // namespace tl

@@ -1,0 +1,88 @@
+#include "local_network.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace tl::testing {
+
+LocalNetwork::LocalNetwork(int nodes) {
+  // Ports of consecutive nodes must be free; probe a base whose whole range binds.
+  int base_port = FreePort();
+  CommandResult init =
+      RunCommand({BinDir() + "/trialledger", "network", "init", "--out", dir_.Sub("net"), "--nodes",
+                  std::to_string(nodes), "--base-port", std::to_string(base_port), "-o", "json"});
+  if (init.exit_code != 0) {
+    ADD_FAILURE() << "network init failed: " << init.err;
+    return;
+  }
+  nlohmann::json layout = nlohmann::json::parse(init.out);
+  genesis_ = layout["genesis"];
+  for (const auto& node : layout["nodes"]) {
+    configs_.push_back(node["config"]);
+    addresses_.push_back(node["address"]);
+    data_dirs_.push_back(node["data_dir"]);
+  }
+  for (const auto& member : layout["members"])
+    member_keys_[member["name"]] = member["key"];
+  processes_.resize(configs_.size());
+  clients_.resize(configs_.size());
+}
+
+LocalNetwork::~LocalNetwork() {
+  for (size_t i = 0; i < processes_.size(); ++i) {
+    if (running(static_cast<int>(i))) Stop(static_cast<int>(i));
+  }
+}
+
+void LocalNetwork::Start(int index) {
+  processes_[index] = std::make_unique<ChildProcess>(
+      std::vector<std::string>{BinDir() + "/trialledgerd", "--config", configs_[index]},
+      dir_.Sub("node" + std::to_string(index + 1) + ".log"));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    // A fresh channel per probe: a channel that failed to connect waits out its backoff.
+    clients_[index] = LedgerClient::Connect(addresses_[index]);
+    if (clients_[index]->GetStatus().ok()) return;
+    if (!processes_[index]->running()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "node " << index + 1 << " did not come up; log:\n" << log(index);
+}
+
+int LocalNetwork::Stop(int index) {
+  processes_[index]->Signal(SIGTERM);
+  return processes_[index]->Wait();
+}
+
+void LocalNetwork::Kill(int index) {
+  processes_[index]->Signal(SIGKILL);
+  processes_[index]->Wait();
+}
+
+LedgerClient& LocalNetwork::client(int index) {
+  return *clients_[index];
+}
+
+std::string LocalNetwork::member_key_path(const std::string& member) const {
+  return member_keys_.at(member);
+}
+
+KeyFile LocalNetwork::member_key(const std::string& member) const {
+  return ReadKeyFile(member_key_path(member)).value();
+}
+
+std::string LocalNetwork::log(int index) const {
+  return ReadFile(dir_.Sub("node" + std::to_string(index + 1) + ".log"));
+}
+
+CommandResult LocalNetwork::Cli(int index, const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {BinDir() + "/trialledger", "--node", addresses_[index]};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
+}
+
+}  // namespace tl::testing

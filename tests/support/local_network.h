@@ -1,0 +1,51 @@
+// A network of real trialledgerd processes on 127.0.0.1, created with `trialledger network init`
+// on free ports, for multi-process tests.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "process.h"
+#include "test_ledger.h"
+#include "trialledger/sdk/client.h"
+#include "trialledger/sdk/keyfile.h"
+
+namespace tl::testing {
+
+class LocalNetwork {
+ public:
+  explicit LocalNetwork(int nodes);
+  ~LocalNetwork();
+
+  // Starts node `index` (0-based) and waits until it answers GetStatus.
+  void Start(int index);
+  // SIGTERM and wait; returns the exit status.
+  int Stop(int index);
+  void Kill(int index);
+  bool running(int index) { return processes_[index] && processes_[index]->running(); }
+
+  LedgerClient& client(int index);
+  KeyFile member_key(const std::string& member) const;
+  std::string member_key_path(const std::string& member) const;
+  const std::string& address(int index) const { return addresses_[index]; }
+  const std::string& data_dir(int index) const { return data_dirs_[index]; }
+  const std::string& genesis_path() const { return genesis_; }
+  const std::string& dir() const { return dir_.path(); }
+  std::string log(int index) const;
+  // Runs the CLI with --node set to node `index`.
+  CommandResult Cli(int index, const std::vector<std::string>& args) const;
+
+ private:
+  TempDir dir_;
+  std::string genesis_;
+  std::vector<std::string> configs_, addresses_, data_dirs_;
+  std::map<std::string, std::string> member_keys_;
+  std::vector<std::unique_ptr<ChildProcess>> processes_;
+  std::vector<std::unique_ptr<LedgerClient>> clients_;
+};
+
+}  // namespace tl::testing
