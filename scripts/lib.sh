@@ -34,11 +34,15 @@ tl_install_deps() {
 }
 
 # tl_build BUILD_DIR [extra cmake args...]: configure with Ninja (once) and build with -j2.
+# TL_TARGETS="a b" builds only those targets.
 tl_build() {
   local dir="$1"
   shift
   if [ ! -f "$dir/build.ninja" ]; then
     cmake -S "$TL_ROOT" -B "$dir" -G Ninja "$@"
   fi
-  cmake --build "$dir" -j "${TL_JOBS:-2}"
+  local targets=()
+  local target
+  for target in ${TL_TARGETS:-}; do targets+=(--target "$target"); done
+  cmake --build "$dir" -j "${TL_JOBS:-2}" "${targets[@]}"
 }

@@ -13,7 +13,8 @@ void AddBlockCommands(CLI::App& app, Context& context) {
   show->add_option("height", *show_height, "block height (default: the head)");
   show->callback([&context, show_height] {
     v1::GetBlockResponse found = Context::Check(context.client().GetBlock(*show_height));
-    Print(BlockJson(found.block()), context.format());
+    Print(BlockJson(found.block(), [&](const std::string& key) { return context.SignerName(key); }),
+          context.format());
   });
 
   struct ListOptions {

@@ -45,7 +45,9 @@ void AddTxCommands(CLI::App& app, Context& context) {
       json["height"] = found.height();
       json["index"] = found.index();
       json["block_time"] = FormatTimeMs(found.block_time_ms());
-      Json detail = TransactionJson(found.transaction(), &found.result());
+      Json detail =
+          TransactionJson(found.transaction(), &found.result(),
+                          [&](const std::string& key) { return context.SignerName(key); });
       for (auto& [key, value] : detail.items()) {
         if (key != "tx_id") json[key] = value;
       }

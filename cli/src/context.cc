@@ -23,6 +23,16 @@ const KeyFile& Context::key() {
   return *key_;
 }
 
+std::string Context::SignerName(const std::string& public_key) {
+  auto known = signer_names_.find(public_key);
+  if (known != signer_names_.end()) return known->second;
+  absl::StatusOr<v1::GetMemberResponse> member = client().GetMember(public_key);
+  std::string name =
+      member.ok() ? StrCat(member->member().org(), "/", member->member().name()) : "";
+  signer_names_[public_key] = name;
+  return name;
+}
+
 v1::SubmitTransactionResponse Context::SubmitAndWait(const std::function<void(v1::TxBody&)>& fill) {
   const KeyFile& signer = key();
   v1::GetStatusResponse status = Check(client().GetStatus());

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,9 @@ class Context {
   LedgerClient& client();
   const KeyFile& key();
 
+  // "org/member" for a public key, asked of the node once per key; empty if it knows none.
+  std::string SignerName(const std::string& public_key);
+
   // Fills chain id, nonce and expiry from the node, lets `fill` set the payload, signs with
   // --key, submits and waits for the commit. A refusal or rejection is a CommandError.
   v1::SubmitTransactionResponse SubmitAndWait(const std::function<void(v1::TxBody&)>& fill);
@@ -47,6 +51,7 @@ class Context {
  private:
   std::unique_ptr<LedgerClient> client_;
   std::unique_ptr<KeyFile> key_;
+  std::map<std::string, std::string> signer_names_;
 };
 
 // JSON for a submitted transaction's outcome.

@@ -34,11 +34,13 @@ std::string PayloadSummary(const v1::TxBody& body) {
   }
 }
 
-Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result) {
+Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result,
+                     const SignerNamer& namer) {
   Json json{{"tx_id", ToHex(TxId(tx))}};
   absl::StatusOr<DecodedTx> decoded = DecodeTransaction(tx);
   if (decoded.ok()) {
-    json["signer"] = ToHex(decoded->body.signer_public_key());
+    std::string name = namer(decoded->body.signer_public_key());
+    json["signer"] = name.empty() ? Short(decoded->body.signer_public_key()) : name;
     json["nonce"] = decoded->body.nonce();
     json["expiry_height"] = decoded->body.expiry_height();
     json["payload"] = PayloadSummary(decoded->body);
@@ -52,7 +54,7 @@ Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result) {
   return json;
 }
 
-Json BlockJson(const v1::Block& block) {
+Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
   Json json{{"hash", ToHex(BlockHash(block))}};
   absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block.header());
   if (header.ok()) {
@@ -69,7 +71,7 @@ Json BlockJson(const v1::Block& block) {
   Json txs = Json::array();
   for (int i = 0; i < block.transactions_size(); ++i) {
     const v1::TxResult* result = i < block.results_size() ? &block.results(i) : nullptr;
-    Json tx = TransactionJson(block.transactions(i), result);
+    Json tx = TransactionJson(block.transactions(i), result, namer);
     tx.erase("expiry_height");
     txs.push_back(std::move(tx));
   }

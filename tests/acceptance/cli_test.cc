@@ -93,6 +93,7 @@ TEST_F(CliTest, NotesBlocksAndTransactionsThroughTheCli) {
   EXPECT_EQ(shown["status"], "committed");
   EXPECT_EQ(shown["payload"], "note: site 101 activated");
   EXPECT_EQ(shown["height"], note["height"]);
+  EXPECT_EQ(shown["signer"], "northwind-cro/northwind-cro-edc");
 
   json block = RunJson({"block", "show", std::to_string(note["height"].get<uint64_t>())});
   EXPECT_EQ(block["transactions"][0]["tx_id"], tx_id);

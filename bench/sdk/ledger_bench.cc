@@ -1,0 +1,123 @@
+// Throughput of the ledger's building blocks: signing, verifying, hashing, Merkle roots, the
+// deterministic apply of a block of notes, and applying + committing blocks to LevelDB with sync.
+//   build/bin/ledger_bench            (figures as transactions/s where a transaction is involved)
+#include <benchmark/benchmark.h>
+
+#include "test_ledger.h"
+#include "trialledger/node/apply.h"
+#include "trialledger/node/ledger_store.h"
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/merkle.h"
+
+namespace tl {
+namespace {
+
+constexpr int kNotesPerBlock = 500;
+constexpr int kSigners = 5;
+const char* kSignerNames[kSigners] = {"sponsor-admin", "sponsor-finance", "cro-admin",
+                                      "cro-finance", "cro-edc"};
+
+testing::TestNetwork& Network() {
+  static testing::TestNetwork* network = new testing::TestNetwork;
+  return *network;
+}
+
+// `kNotesPerBlock` notes spread over the signers, with nonces continuing from `first_round`.
+std::vector<v1::Transaction> Notes(int first_round) {
+  std::vector<v1::Transaction> txs;
+  for (int i = 0; i < kNotesPerBlock; ++i) {
+    uint64_t nonce = static_cast<uint64_t>(first_round + i / kSigners + 1);
+    txs.push_back(Network().Note(kSignerNames[i % kSigners], nonce,
+                                 "site 101 visit " + std::to_string(i), 50'000));
+  }
+  return txs;
+}
+
+void SetTxRate(benchmark::State& state, int64_t txs_per_iteration) {
+  state.counters["tx/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * txs_per_iteration), benchmark::Counter::kIsRate);
+}
+
+void BM_SignTransaction(benchmark::State& state) {
+  int nonce = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(Network().Note("cro-edc", ++nonce, "site 101 visit"));
+  }
+  SetTxRate(state, 1);
+}
+BENCHMARK(BM_SignTransaction);
+
+void BM_VerifyTransaction(benchmark::State& state) {
+  v1::Transaction tx = Network().Note("cro-edc", 1, "site 101 visit");
+  std::string key = Network().key("cro-edc").public_key;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(VerifyTxSignature(tx, key));
+  SetTxRate(state, 1);
+}
+BENCHMARK(BM_VerifyTransaction);
+
+void BM_Blake2b256(benchmark::State& state) {
+  std::string data(static_cast<size_t>(state.range(0)), 'x');
+  for (auto _ : state)
+    benchmark::DoNotOptimize(Blake2b256(data));
+  state.SetBytesProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_Blake2b256)->Arg(200)->Arg(64 * 1024);
+
+void BM_MerkleRoot(benchmark::State& state) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < state.range(0); ++i)
+    ids.push_back(Blake2b256(std::to_string(i)));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(MerkleRoot(ids));
+  SetTxRate(state, state.range(0));
+}
+BENCHMARK(BM_MerkleRoot)->Arg(500)->Arg(2000);
+
+// Verify + execute + state hash of one block of notes, in memory (no disk).
+void BM_ApplyBlockOfNotes(benchmark::State& state) {
+  testing::MemoryLedger ledger(Network());
+  DecodedBlock block = Network().MakeBlock(ledger.head(), Notes(0));
+  for (auto _ : state) {
+    absl::StatusOr<node::AppliedBlock> applied =
+        node::ApplyBlock(ledger.head(), Network().chain_id(), block, ledger.state());
+    if (!applied.ok() || applied->results[kNotesPerBlock - 1].code() != v1::TX_OK) {
+      state.SkipWithError("apply failed");
+      break;
+    }
+  }
+  SetTxRate(state, kNotesPerBlock);
+}
+BENCHMARK(BM_ApplyBlockOfNotes)->Unit(benchmark::kMillisecond);
+
+// Apply and commit consecutive blocks to a LevelDB store with one synced write per block.
+void BM_ApplyAndCommitBlocks(benchmark::State& state) {
+  constexpr int kBlocks = 20;
+  testing::TempDir dir;
+  auto store = node::LedgerStore::Open(dir.path(), Network().genesis());
+  if (!store.ok()) {
+    state.SkipWithError("cannot open store");
+    return;
+  }
+  std::vector<std::vector<v1::Transaction>> blocks;
+  for (int b = 0; b < kBlocks; ++b)
+    blocks.push_back(Notes(b * kNotesPerBlock / kSigners));
+  int next = 0;
+  for (auto _ : state) {
+    DecodedBlock block = Network().MakeBlock((*store)->head(), blocks[next++]);
+    auto applied = node::ApplyBlock((*store)->head(), Network().chain_id(), block, **store);
+    if (!applied.ok() || applied->results[kNotesPerBlock - 1].code() != v1::TX_OK ||
+        !(*store)->CommitBlock(block, *applied).ok()) {
+      state.SkipWithError("apply or commit failed");
+      break;
+    }
+  }
+  SetTxRate(state, kNotesPerBlock);
+}
+// Real time: the synced write waits on the disk, which CPU time would not count.
+BENCHMARK(BM_ApplyAndCommitBlocks)->Iterations(20)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace tl
+
+BENCHMARK_MAIN();

@@ -1,0 +1,41 @@
+// libFuzzer target: untrusted bytes as a transaction and as a block, decoded strictly and, when
+// they decode, applied to a small ledger. Nothing may crash, hang or trip a sanitizer.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "test_ledger.h"
+#include "trialledger/node/apply.h"
+#include "trialledger/node/tx_rules.h"
+#include "trialledger/sdk/codec.h"
+
+namespace {
+
+struct Fixture {
+  tl::testing::TestNetwork network;
+  tl::testing::MemoryLedger ledger{network};
+};
+
+const Fixture& GetFixture() {
+  static const Fixture* fixture = new Fixture;
+  return *fixture;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const Fixture& fixture = GetFixture();
+  std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  const tl::node::ChainHead& head = fixture.ledger.head();
+
+  absl::StatusOr<tl::DecodedTx> tx = tl::DecodeTransaction(bytes);
+  if (tx.ok()) {
+    tl::node::StateOverlay overlay(fixture.ledger.state());
+    tl::node::ApplyTransaction(tx->tx, fixture.network.chain_id(), head.height + 1, overlay);
+  }
+  absl::StatusOr<tl::DecodedBlock> block = tl::DecodeBlock(bytes);
+  if (block.ok()) {
+    (void)tl::node::ApplyBlock(head, fixture.network.chain_id(), *block, fixture.ledger.state());
+  }
+  return 0;
+}
