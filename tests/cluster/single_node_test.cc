@@ -212,5 +212,36 @@ TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
             v1::TX_STATUS_COMMITTED);
 }
 
+TEST_F(SingleNodeTest, StreamBlocksSendsHistoryThenNewBlocks) {
+  KeyFile edc = network_.member_key("northwind-cro-edc");
+  ASSERT_EQ(client().Submit(Note(edc, chain_id_, 1, 1000, "one"), true)->status(),
+            v1::TX_STATUS_COMMITTED);
+  ASSERT_EQ(client().Submit(Note(edc, chain_id_, 2, 1000, "two"), true)->status(),
+            v1::TX_STATUS_COMMITTED);
+  uint64_t head = client().GetStatus()->height();
+
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  v1::StreamBlocksRequest request;
+  request.set_from_height(1);
+  std::unique_ptr<grpc::ClientReader<v1::Block>> reader =
+      client().stub().StreamBlocks(&context, request);
+  std::vector<uint64_t> heights;
+  v1::Block block;
+  while (heights.size() < head && reader->Read(&block)) {
+    heights.push_back(DecodeBlockHeader(block.header())->height());
+  }
+  // A block committed after the stream caught up arrives too, with its results.
+  ASSERT_EQ(client().Submit(Note(edc, chain_id_, 3, 1000, "three"), true)->status(),
+            v1::TX_STATUS_COMMITTED);
+  ASSERT_TRUE(reader->Read(&block));
+  heights.push_back(DecodeBlockHeader(block.header())->height());
+  EXPECT_EQ(block.results_size(), block.transactions_size());
+  context.TryCancel();
+  for (size_t i = 0; i < heights.size(); ++i)
+    EXPECT_EQ(heights[i], i + 1);
+  EXPECT_EQ(heights.size(), head + 1);
+}
+
 }  // namespace
 }  // namespace tl
