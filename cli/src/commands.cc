@@ -23,6 +23,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddBlockCommands(app, context);
   AddMemberCommands(app, context);
   AddVerifyCommand(app, context);
+  AddBenchCommand(app, context);
 }
 
 }  // namespace tl::cli

@@ -15,6 +15,7 @@ void AddTxCommands(CLI::App& app, Context& context);
 void AddBlockCommands(CLI::App& app, Context& context);
 void AddMemberCommands(CLI::App& app, Context& context);
 void AddVerifyCommand(CLI::App& app, Context& context);
+void AddBenchCommand(CLI::App& app, Context& context);
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);

@@ -162,13 +162,15 @@ v1::GetTransactionResponse Node::LookupTransaction(const std::string& tx_id) con
 v1::GetTransactionResponse Node::WaitForTransaction(const std::string& tx_id, Deadline deadline) {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
+    // Note the commit count before looking, so a commit between the look and the wait is seen.
+    uint64_t commits_seen = commit_count_;
     lock.unlock();
     v1::GetTransactionResponse response = LookupTransaction(tx_id);
     lock.lock();
     if (response.status() != v1::TX_STATUS_PENDING || stopping_) return response;
-    if (committed_.wait_until(lock, deadline) == std::cv_status::timeout) {
-      lock.unlock();
-      return LookupTransaction(tx_id);
+    if (!committed_.wait_until(lock, deadline,
+                               [&] { return stopping_ || commit_count_ != commits_seen; })) {
+      return response;
     }
   }
 }
@@ -223,6 +225,7 @@ void Node::ProduceBlocks() {
     lock.unlock();
     CutBlock();
     lock.lock();
+    ++commit_count_;
     committed_.notify_all();
   }
 }

@@ -70,6 +70,7 @@ class Node {
   std::condition_variable work_ready_;  // producer: enough waiting, or stop
   std::condition_variable committed_;   // waiters: a block committed, or stop
   bool stopping_ = false;               // GUARDED_BY(mutex_)
+  uint64_t commit_count_ = 0;           // blocks committed since start; GUARDED_BY(mutex_)
   std::thread producer_;
 };
 

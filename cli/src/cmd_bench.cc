@@ -1,0 +1,46 @@
+#include "commands.h"
+#include "load_generator.h"
+
+namespace tl::cli {
+
+void AddBenchCommand(CLI::App& app, Context& context) {
+  struct BenchArgs {
+    std::vector<std::string> nodes;
+    LoadOptions load;
+  };
+  auto args = std::make_shared<BenchArgs>();
+  CLI::App* bench = app.add_subcommand(
+      "bench",
+      "Load a network with signed notes; report committed tx/s and commit latency. --key must be "
+      "an admin: it registers one member per client first");
+  bench->add_option("--nodes", args->nodes, "nodes to spread clients over (default: --node)")
+      ->delimiter(',');
+  bench->add_option("--clients", args->load.clients, "concurrent clients (requests in flight)")
+      ->capture_default_str();
+  bench->add_option("--duration", args->load.duration_s, "seconds")->capture_default_str();
+  bench->add_option("--open-loop", args->load.open_loop_rate,
+                    "total submissions per second (default: closed loop)");
+  bench->add_option("--note-bytes", args->load.note_bytes, "size of each note")
+      ->capture_default_str();
+  bench->callback([&context, args] {
+    LoadOptions options = args->load;
+    options.nodes =
+        args->nodes.empty() ? std::vector<std::string>{context.node_address} : args->nodes;
+    LoadReport report = Context::Check(RunLoad(options, context.key()));
+    Print(Json{{"clients", options.clients},
+               {"mode", options.open_loop_rate > 0 ? "open-loop" : "closed-loop"},
+               {"duration_s", report.elapsed_s},
+               {"submitted", report.submitted},
+               {"committed", report.committed},
+               {"rejected", report.rejected},
+               {"errors", report.errors},
+               {"committed_per_s", report.committed_per_s},
+               {"latency_p50_ms", report.latency_p50_ms},
+               {"latency_p99_ms", report.latency_p99_ms},
+               {"latency_max_ms", report.latency_max_ms},
+               {"first_error", report.first_error}},
+          context.format());
+  });
+}
+
+}  // namespace tl::cli

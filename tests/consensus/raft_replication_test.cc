@@ -1,0 +1,194 @@
+// Replication: log matching and conflict resolution, the commit rule, flow control, snapshots.
+#include <gtest/gtest.h>
+
+#include "test_network.h"
+#include "trialledger/consensus/codec.h"
+
+namespace tl::raft::testing {
+namespace {
+
+std::vector<std::string> AppliedData(const TestNode& node) {
+  std::vector<std::string> data;
+  for (const Entry& entry : node.applied) {
+    if (entry.type == EntryType::kNormal) data.push_back(entry.data);
+  }
+  return data;
+}
+
+TEST(RaftReplication, ProposalsCommitOnEveryNodeInOrder) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("x" + std::to_string(i)).ok());
+  net.Stabilize();
+  for (uint64_t id = 1; id <= 3; ++id) {
+    ASSERT_EQ(AppliedData(net.node(id)).size(), 20u);
+    EXPECT_EQ(AppliedData(net.node(id))[19], "x19");
+  }
+}
+
+TEST(RaftReplication, FollowerProposalIsRefusedWithTheLeader) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  absl::StatusOr<uint64_t> index = net.raw(2).Propose("x");
+  ASSERT_FALSE(index.ok());
+  EXPECT_NE(index.status().message().find("leader is node 1"), std::string::npos);
+}
+
+TEST(RaftReplication, ConflictingUncommittedEntriesAreOverwritten) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  net.Isolate(1);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("stale").ok());
+  net.Stabilize();  // only the isolated old leader holds these
+  net.Tick(30);     // 2 or 3 becomes leader
+  const uint64_t leader = net.Leader();
+  ASSERT_TRUE(leader == 2 || leader == 3);
+  ASSERT_TRUE(net.raw(leader).Propose("fresh").ok());
+  net.Heal();
+  net.Tick(5);
+  for (uint64_t id = 1; id <= 3; ++id) {
+    EXPECT_EQ(AppliedData(net.node(id)), std::vector<std::string>{"fresh"}) << "node " << id;
+  }
+  EXPECT_EQ(net.node(1).storage.LastIndex(), net.node(leader).storage.LastIndex());
+}
+
+// Raft section 5.4.2: a leader never commits an entry of an earlier term by counting replicas.
+// Returns the leader's commit index relative to the index of the earlier-term entry.
+void RunCommitRuleScenario(bool planted_bug, int64_t* commit_minus_old_entry) {
+  TestNetwork net(3, [&](Config& config) {
+    config.check_quorum = false;
+    config.testing_knobs.commit_previous_term_by_count = planted_bug;
+  });
+  net.Campaign(1);
+  net.Isolate(1);
+  absl::StatusOr<uint64_t> old_index = net.raw(1).Propose("old-term");  // only on node 1
+  ASSERT_TRUE(old_index.ok());
+  net.Stabilize();
+  net.Restart(1);  // a follower again, with the old entry durable
+  net.Heal();
+  // Node 1 wins the next term; its new empty entry is stripped from every append, so the
+  // followers acknowledge the old-term entry and nothing of the new term.
+  const uint64_t old_entry = *old_index;
+  net.mutate = [old_entry](Message& message) {
+    if (message.type != MessageType::kAppend) return;
+    std::erase_if(message.entries, [&](const Entry& entry) { return entry.index > old_entry; });
+  };
+  const uint64_t term_before = net.raw(1).hard_state().term;
+  ASSERT_TRUE(net.raw(1).Campaign().ok());
+  net.Stabilize();
+  ASSERT_EQ(net.Leader(), 1u);
+  ASSERT_GT(net.raw(1).hard_state().term, term_before);
+  *commit_minus_old_entry =
+      static_cast<int64_t>(net.raw(1).hard_state().commit) - static_cast<int64_t>(old_entry);
+}
+
+TEST(RaftReplication, CommitRuleCountsOnlyCurrentTermEntries) {
+  int64_t commit_minus_old_entry = 0;
+  RunCommitRuleScenario(false, &commit_minus_old_entry);
+  EXPECT_EQ(commit_minus_old_entry, -1);  // replicated on all three, still not committed
+}
+
+TEST(RaftReplication, PlantedBugCommitsPreviousTermEntryByCount) {
+  int64_t commit_minus_old_entry = 0;
+  RunCommitRuleScenario(true, &commit_minus_old_entry);
+  EXPECT_EQ(commit_minus_old_entry, 0);
+}
+
+TEST(RaftReplication, InflightAppendsAreCappedPerFollower) {
+  TestNetwork net(3, [](Config& config) {
+    config.max_inflight_appends = 2;
+    config.max_append_bytes = 1;  // one entry per append
+  });
+  net.Campaign(1);
+  std::map<uint64_t, uint64_t> appends_to;
+  net.drop_filter = [&](const Message& message) {
+    if (message.type == MessageType::kAppend && !message.entries.empty()) {
+      ++appends_to[message.to];
+      return true;  // hold every append: nothing is ever acknowledged
+    }
+    return false;
+  };
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("data").ok());
+  net.Stabilize();
+  EXPECT_EQ(appends_to[2], 2u);
+  EXPECT_EQ(appends_to[3], 2u);
+}
+
+TEST(RaftReplication, AppendMessagesRespectTheByteCap) {
+  TestNetwork net(3, [](Config& config) { config.max_append_bytes = 100; });
+  net.Campaign(1);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(net.raw(1).Propose(std::string(40, 'x')).ok());
+  net.Stabilize();
+  for (const Message& message : net.delivered) {
+    uint64_t size_bytes = 0;
+    for (const Entry& entry : message.entries)
+      size_bytes += entry.data.size();
+    EXPECT_LE(size_bytes, 100u);
+  }
+  EXPECT_EQ(AppliedData(net.node(3)).size(), 10u);
+}
+
+TEST(RaftReplication, UncommittedBytesCapRefusesProposals) {
+  TestNetwork net(3, [](Config& config) { config.max_uncommitted_entry_bytes = 100; });
+  net.Campaign(1);
+  net.Isolate(1);
+  ASSERT_TRUE(net.raw(1).Propose(std::string(60, 'a')).ok());
+  absl::StatusOr<uint64_t> refused = net.raw(1).Propose(std::string(60, 'b'));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  net.Heal();
+  net.Stabilize();
+  net.Tick(2);  // commit frees the budget
+  EXPECT_TRUE(net.raw(1).Propose(std::string(60, 'b')).ok());
+}
+
+TEST(RaftReplication, LaggingFollowerGetsAChunkedSnapshotAndRetriesACorruptChunk) {
+  TestNetwork net(3, [](Config& config) { config.snapshot_chunk_bytes = 8; });
+  net.Campaign(1);
+  net.Isolate(3);
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("e" + std::to_string(i)).ok());
+  net.Stabilize();
+  const std::string image = "state-machine-image-0123456789-abcdefghij";
+  const uint64_t applied = net.raw(1).applied_index();
+  ASSERT_TRUE(net.node(1).storage.CreateSnapshot(applied, net.raw(1).conf_state(), image).ok());
+  bool corrupted = false;
+  net.mutate = [&](Message& message) {
+    if (message.type == MessageType::kSnapshotChunk && message.snapshot.offset_bytes == 16 &&
+        !corrupted) {
+      message.snapshot.data[0] ^= 0x1;  // the checksum no longer matches
+      corrupted = true;
+    }
+  };
+  net.Heal();
+  net.Tick(5);
+  ASSERT_TRUE(corrupted);
+  EXPECT_EQ(net.node(3).restored_snapshot_data, image);
+  EXPECT_EQ(net.node(3).storage.snapshot().meta.index, applied);
+  bool saw_reject = false;
+  for (const Message& message : net.delivered) {
+    saw_reject |= message.type == MessageType::kSnapshotResponse && message.reject;
+  }
+  EXPECT_TRUE(saw_reject);
+  ASSERT_TRUE(net.raw(1).Propose("after").ok());
+  net.Stabilize();
+  EXPECT_EQ(AppliedData(net.node(3)), std::vector<std::string>{"after"});
+}
+
+TEST(RaftReplication, RestartedNodeReappliesFromItsAppliedIndex) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("x").ok());
+  net.Stabilize();
+  net.Restart(2);  // applied index 0: everything committed is handed out again
+  net.Tick(2);
+  EXPECT_EQ(AppliedData(net.node(2)).size(), 3u);
+}
+
+}  // namespace
+}  // namespace tl::raft::testing
