@@ -11,6 +11,7 @@ TL_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev
   clang libclang-rt-14-dev
+  lua5.4
 )
 
 tl_sudo() {

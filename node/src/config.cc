@@ -30,7 +30,7 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
   config.data_dir = Resolve(base_dir, reader.String("data_dir"));
   config.genesis_path = Resolve(base_dir, reader.String("genesis"));
   config.node_key_path = Resolve(base_dir, reader.String("node_key"));
-  config.block_interval_ms = reader.Integer("block_interval_ms", 20, 1, 60000);
+  config.block_interval_ms = reader.Integer("block_interval_ms", 0, 0, 60000);
   config.block_max_txs =
       reader.Integer("block_max_txs", 500, 1, static_cast<int64_t>(limits::kBlockTxsMax));
   if (reader.status().ok()) reader.Check(ValidateName(config.name, "name"));

@@ -8,6 +8,10 @@ Mempool::AddOutcome Mempool::Add(DecodedTx tx, size_t encoded_bytes, uint64_t ne
                                  uint64_t* expected_nonce) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (by_id_.contains(tx.id)) return AddOutcome::kDuplicate;
+  auto released = released_nonce_.find(tx.body.signer_public_key());
+  if (released != released_nonce_.end() && released->second < next_committed_nonce) {
+    released_nonce_.erase(released);  // the state has caught up
+  }
   *expected_nonce = NextNonceLocked(tx.body.signer_public_key(), next_committed_nonce);
   if (tx.body.nonce() != *expected_nonce) return AddOutcome::kBadNonce;
   if (by_id_.size() >= limits::kMempoolTxsMax ||
@@ -31,9 +35,14 @@ uint64_t Mempool::NextNonce(const std::string& signer, uint64_t next_committed_n
 }
 
 uint64_t Mempool::NextNonceLocked(const std::string& signer, uint64_t next_committed_nonce) const {
-  auto it = nonces_by_signer_.find(signer);
-  if (it == nonces_by_signer_.end() || it->second.empty()) return next_committed_nonce;
-  return std::max(next_committed_nonce, *it->second.rbegin() + 1);
+  uint64_t next = next_committed_nonce;
+  auto released = released_nonce_.find(signer);
+  if (released != released_nonce_.end()) next = std::max(next, released->second + 1);
+  auto pending = nonces_by_signer_.find(signer);
+  if (pending != nonces_by_signer_.end() && !pending->second.empty()) {
+    next = std::max(next, *pending->second.rbegin() + 1);
+  }
+  return next;
 }
 
 std::vector<DecodedTx> Mempool::TakeForBlock(size_t max_txs, size_t max_bytes) {
@@ -57,6 +66,8 @@ void Mempool::Remove(const std::vector<std::string>& tx_ids) {
     auto it = by_id_.find(id);
     if (it == by_id_.end()) continue;
     const Entry& entry = it->second;
+    uint64_t& released = released_nonce_[entry.tx.body.signer_public_key()];
+    released = std::max(released, entry.tx.body.nonce());
     auto signer = nonces_by_signer_.find(entry.tx.body.signer_public_key());
     signer->second.erase(entry.tx.body.nonce());
     if (signer->second.empty()) nonces_by_signer_.erase(signer);

@@ -94,6 +94,17 @@ v1::SubmitTransactionResponse Node::Submit(std::string_view transaction_bytes) {
     return Refused("", TxReject(too_large ? v1::TX_TOO_LARGE : v1::TX_MALFORMED,
                                 std::string(decoded.status().message())));
   }
+  // Submitting is idempotent: a transaction already in a block gets its recorded outcome, so a
+  // client may safely retry after a lost answer.
+  v1::GetTransactionResponse recorded = LookupTransaction(decoded->id);
+  if (recorded.status() == v1::TX_STATUS_COMMITTED || recorded.status() == v1::TX_STATUS_REJECTED) {
+    v1::SubmitTransactionResponse response;
+    response.set_tx_id(decoded->id);
+    response.set_status(recorded.status());
+    response.set_height(recorded.height());
+    *response.mutable_result() = recorded.result();
+    return response;
+  }
   ChainHead head = store_->head();
   SignerState signer;
   v1::TxResult envelope =
@@ -103,10 +114,6 @@ v1::SubmitTransactionResponse Node::Submit(std::string_view transaction_bytes) {
   if (permitted.code() != v1::TX_OK) {
     permitted.set_nonce_consumed(false);
     return Refused(decoded->id, permitted);
-  }
-  if (store_->FindTx(decoded->id).has_value()) {
-    return Refused(decoded->id,
-                   TxReject(v1::TX_BAD_NONCE, "this transaction is already in a block"));
   }
   std::string tx_id = decoded->id;
   uint64_t nonce = decoded->body.nonce();
@@ -130,16 +137,28 @@ v1::SubmitTransactionResponse Node::Submit(std::string_view transaction_bytes) {
                                      StrCat("this key already has ", limits::kMempoolPerSignerMax,
                                             " transactions pending; wait for commits")));
   }
-  if (mempool_.waiting() >= static_cast<size_t>(config_.block_max_txs)) work_ready_.notify_one();
+  if (config_.block_interval_ms == 0 ||
+      mempool_.waiting() >= static_cast<size_t>(config_.block_max_txs)) {
+    // Taking the producer's mutex orders this wake-up after its predicate check: without it the
+    // wake-up could fall between the check and the wait and be lost.
+    { std::lock_guard<std::mutex> lock(mutex_); }
+    work_ready_.notify_one();
+  }
   return response;
 }
 
 v1::GetTransactionResponse Node::LookupTransaction(const std::string& tx_id) const {
   v1::GetTransactionResponse response;
   response.set_tx_id(tx_id);
+  // The pool first: a transaction leaves it only after its block is durable, so reading the pool
+  // and then the store never misses one that commits in between.
+  if (mempool_.Contains(tx_id)) {
+    response.set_status(v1::TX_STATUS_PENDING);
+    return response;
+  }
   std::optional<v1::TxLocation> location = store_->FindTx(tx_id);
   if (!location.has_value()) {
-    response.set_status(mempool_.Contains(tx_id) ? v1::TX_STATUS_PENDING : v1::TX_STATUS_UNKNOWN);
+    response.set_status(v1::TX_STATUS_UNKNOWN);
     return response;
   }
   absl::StatusOr<v1::Block> block = store_->ReadBlock(location->height());
@@ -213,13 +232,20 @@ v1::GetMemberResponse Node::Member(const std::string& public_key) const {
   return response;
 }
 
+// With block_interval_ms = 0 (group commit) a block is cut as soon as work waits and the previous
+// block is durable, so transactions that arrive during one block's sync form the next block.
+// Otherwise the producer waits up to the interval for more work to batch.
 void Node::ProduceBlocks() {
   const auto interval = std::chrono::milliseconds(config_.block_interval_ms);
+  const size_t batch_full = static_cast<size_t>(config_.block_max_txs);
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
-    work_ready_.wait_for(lock, interval, [&] {
-      return stopping_ || mempool_.waiting() >= static_cast<size_t>(config_.block_max_txs);
-    });
+    if (config_.block_interval_ms == 0) {
+      work_ready_.wait(lock, [&] { return stopping_ || mempool_.waiting() > 0; });
+    } else {
+      work_ready_.wait_for(lock, interval,
+                           [&] { return stopping_ || mempool_.waiting() >= batch_full; });
+    }
     if (stopping_) break;
     if (mempool_.waiting() == 0) continue;
     lock.unlock();

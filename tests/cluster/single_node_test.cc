@@ -167,7 +167,13 @@ TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
   bad_signature.set_signature(signature);
   ExpectRefused(bad_signature, v1::TX_BAD_SIGNATURE);
   ExpectRefused(Note(edc, "some-other-chain", 2, 1000, "x"), v1::TX_WRONG_CHAIN);
-  ExpectRefused(first, v1::TX_BAD_NONCE);
+  // The very same transaction again is answered with its recorded outcome (a safe retry); a
+  // different transaction reusing the nonce is a replay and is refused.
+  absl::StatusOr<v1::SubmitTransactionResponse> again = client().Submit(first, true);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->status(), v1::TX_STATUS_COMMITTED);
+  EXPECT_EQ(again->height(), before.height() - 1);
+  ExpectRefused(Note(edc, chain_id_, 1, 1000, "replayed nonce"), v1::TX_BAD_NONCE);
   ExpectRefused(Note(edc, chain_id_, 7, 1000, "skipped"), v1::TX_BAD_NONCE);
   ExpectRefused(Note(edc, chain_id_, 2, before.height(), "expired"), v1::TX_EXPIRED);
   KeyFile stranger{"stranger", GenerateKeyPair()};
@@ -241,6 +247,20 @@ TEST_F(SingleNodeTest, StreamBlocksSendsHistoryThenNewBlocks) {
   for (size_t i = 0; i < heights.size(); ++i)
     EXPECT_EQ(heights[i], i + 1);
   EXPECT_EQ(heights.size(), head + 1);
+}
+
+// Many clients each waiting for their commit: the shape that exposed a stale-nonce admission race
+// and a lookup that could miss a commit in flight. Every transaction must commit, none refused.
+TEST_F(SingleNodeTest, ConcurrentCommitWaitersAllCommit) {
+  testing::CommandResult bench =
+      network_.Cli(0, {"--key", network_.member_key_path("acme-bio-admin"), "bench", "--clients",
+                       "48", "--duration", "3", "-o", "json"});
+  ASSERT_EQ(bench.exit_code, 0) << bench.err;
+  nlohmann::json report = nlohmann::json::parse(bench.out);
+  EXPECT_GT(report["committed"].get<uint64_t>(), 100u);
+  EXPECT_EQ(report["committed"], report["submitted"]);
+  EXPECT_EQ(report["rejected"], 0) << report["first_error"];
+  EXPECT_EQ(report["errors"], 0) << report["first_error"];
 }
 
 }  // namespace

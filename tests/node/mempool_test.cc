@@ -53,5 +53,16 @@ TEST_F(MempoolTest, TakesInArrivalOrderWithinLimits) {
   EXPECT_EQ(pool_.waiting(), 1u);
 }
 
+TEST_F(MempoolTest, AStaleCommittedNonceReadDoesNotRefuseTheNextTransaction) {
+  ASSERT_EQ(Add("cro-edc", 1), Mempool::AddOutcome::kAdded);
+  std::vector<DecodedTx> taken = pool_.TakeForBlock(10, 1 << 20);
+  // A submitter read "next committed nonce = 1" before the block with nonce 1 committed ...
+  pool_.Remove({taken[0].id});
+  // ... and only now adds nonce 2: the pool knows 1 was released as committed.
+  EXPECT_EQ(Add("cro-edc", 2, /*committed=*/1), Mempool::AddOutcome::kAdded);
+  EXPECT_EQ(Add("cro-edc", 2, /*committed=*/1), Mempool::AddOutcome::kDuplicate);
+  EXPECT_EQ(Add("cro-finance", 2, /*committed=*/1), Mempool::AddOutcome::kBadNonce);
+}
+
 }  // namespace
 }  // namespace tl::node

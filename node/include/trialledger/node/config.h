@@ -5,8 +5,9 @@
 //   data_dir = "data/node1"            # relative paths are relative to this file
 //   genesis = "genesis.toml"
 //   node_key = "keys/node1.key"
-//   block_interval_ms = 20             # cut a block at least this often when work waits
-//   block_max_txs = 500                # or as soon as this many transactions wait
+//   block_interval_ms = 0              # 0: cut a block as soon as the last one is durable;
+//                                      # N: wait up to N ms to batch more
+//   block_max_txs = 500                # at most this many transactions per block
 #pragma once
 
 #include <cstdint>
@@ -22,7 +23,7 @@ struct NodeConfig {
   std::string data_dir;
   std::string genesis_path;
   std::string node_key_path;
-  int64_t block_interval_ms = 20;
+  int64_t block_interval_ms = 0;
   int64_t block_max_txs = 500;
 };
 

@@ -55,6 +55,10 @@ class Mempool {
   std::map<std::string, Entry> by_id_;                          // GUARDED_BY(mutex_)
   std::map<uint64_t, std::string> by_arrival_;                  // untaken only; GUARDED_BY(mutex_)
   std::map<std::string, std::set<uint64_t>> nonces_by_signer_;  // GUARDED_BY(mutex_)
+  // The highest nonce per signer that Remove released as committed. A caller may have read the
+  // committed nonce from the state just before that commit; this keeps its stale read from
+  // refusing the next transaction. Dropped once the caller's state shows the commit.
+  std::map<std::string, uint64_t> released_nonce_;  // GUARDED_BY(mutex_)
   size_t bytes_ = 0;
   uint64_t next_arrival_ = 0;
 };

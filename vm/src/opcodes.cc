@@ -1,0 +1,30 @@
+#include "trialledger/vm/opcodes.h"
+
+#include <array>
+#include <cassert>
+
+namespace tl::vm {
+namespace {
+
+constexpr std::array<OpcodeInfo, static_cast<size_t>(Opcode::kCount)> kOpcodeTable = {{
+#define TL_VM_OPCODE_INFO(name, mnemonic, a, b, c, gas, rules) \
+  {mnemonic, OperandKind::a, OperandKind::b, OperandKind::c, gas, static_cast<uint16_t>(rules)},
+    TL_VM_OPCODES(TL_VM_OPCODE_INFO)
+#undef TL_VM_OPCODE_INFO
+}};
+
+}  // namespace
+
+const OpcodeInfo& GetOpcodeInfo(Opcode op) {
+  assert(op < Opcode::kCount);
+  return kOpcodeTable[static_cast<size_t>(op)];
+}
+
+std::optional<Opcode> OpcodeFromMnemonic(std::string_view mnemonic) {
+  for (size_t i = 0; i < kOpcodeTable.size(); ++i) {
+    if (kOpcodeTable[i].mnemonic == mnemonic) return static_cast<Opcode>(i);
+  }
+  return std::nullopt;
+}
+
+}  // namespace tl::vm
