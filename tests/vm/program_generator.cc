@@ -94,35 +94,6 @@ class Generator {
     return matches[random_.Below(matches.size())];
   }
 
-  Type RegisterTypeOf(OperandKind kind) {
-    switch (kind) {
-      case OperandKind::kRegBool:
-        return Type::kBool;
-      case OperandKind::kRegInt:
-        return Type::kInt;
-      case OperandKind::kRegMoney:
-        return Type::kMoney;
-      case OperandKind::kRegRational:
-        return Type::kRational;
-      case OperandKind::kRegTime:
-        return Type::kTime;
-      case OperandKind::kRegDuration:
-        return Type::kDuration;
-      case OperandKind::kRegString:
-        return Type::kString;
-      case OperandKind::kRegBytes:
-        return Type::kBytes;
-      case OperandKind::kRegList:
-        return Type::kList;
-      case OperandKind::kRegMap:
-        return Type::kMap;
-      case OperandKind::kRegRecord:
-        return Type::kRecord;
-      default:
-        return Type::kNone;
-    }
-  }
-
   Instruction RandomInstruction(const Module& module, uint32_t f, uint32_t length) {
     for (;;) {
       const Opcode op = static_cast<Opcode>(random_.Below(static_cast<uint8_t>(Opcode::kCount)));

@@ -22,35 +22,6 @@ bool IsValidName(std::string_view name) {
   return true;
 }
 
-Type RegisterTypeOf(OperandKind kind) {
-  switch (kind) {
-    case OperandKind::kRegBool:
-      return Type::kBool;
-    case OperandKind::kRegInt:
-      return Type::kInt;
-    case OperandKind::kRegMoney:
-      return Type::kMoney;
-    case OperandKind::kRegRational:
-      return Type::kRational;
-    case OperandKind::kRegTime:
-      return Type::kTime;
-    case OperandKind::kRegDuration:
-      return Type::kDuration;
-    case OperandKind::kRegString:
-      return Type::kString;
-    case OperandKind::kRegBytes:
-      return Type::kBytes;
-    case OperandKind::kRegList:
-      return Type::kList;
-    case OperandKind::kRegMap:
-      return Type::kMap;
-    case OperandKind::kRegRecord:
-      return Type::kRecord;
-    default:
-      return Type::kNone;
-  }
-}
-
 class ModuleVerifier {
  public:
   explicit ModuleVerifier(const Module& module) : module_(module), offsets_(CodeOffsets(module)) {}

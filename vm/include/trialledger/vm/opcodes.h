@@ -20,6 +20,8 @@
 #include <optional>
 #include <string_view>
 
+#include "trialledger/vm/types.h"
+
 namespace tl::vm {
 
 enum class OperandKind : uint8_t {
@@ -191,6 +193,10 @@ struct OpcodeInfo {
 // REQUIRES: op < Opcode::kCount.
 const OpcodeInfo& GetOpcodeInfo(Opcode op);
 std::optional<Opcode> OpcodeFromMnemonic(std::string_view mnemonic);
+
+// The value type a register operand of `kind` must hold; Type::kNone for non-register operands
+// and for registers of any type.
+Type RegisterTypeOf(OperandKind kind);
 
 // One instruction as stored in a module.
 struct Instruction {
