@@ -16,7 +16,8 @@ class InProcessCluster {
  public:
   explicit InProcessCluster(uint64_t voter_count) {
     ConfState conf;
-    for (uint64_t id = 1; id <= voter_count; ++id) conf.voters.push_back(id);
+    for (uint64_t id = 1; id <= voter_count; ++id)
+      conf.voters.push_back(id);
     for (uint64_t id = 1; id <= voter_count; ++id) {
       Node& node = nodes_[id];
       node.storage = MemoryLogStorage::Bootstrapped(conf);
@@ -40,7 +41,8 @@ class InProcessCluster {
           moved = true;
           Ready ready = node.raw->GetReady();
           (void)node.storage.Write(ready.write);
-          for (Message& message : ready.messages) in_flight_.push_back(std::move(message));
+          for (Message& message : ready.messages)
+            in_flight_.push_back(std::move(message));
           if (!ready.committed_entries.empty()) node.applied = ready.committed_entries.back().index;
           node.raw->Advance();
         }
@@ -72,7 +74,8 @@ void BM_ProposeToCommit(benchmark::State& state) {
   uint64_t committed = 0;
   for (auto _ : state) {
     uint64_t last = 0;
-    for (int64_t i = 0; i < batch; ++i) last = *cluster.leader().Propose(entry);
+    for (int64_t i = 0; i < batch; ++i)
+      last = *cluster.leader().Propose(entry);
     cluster.Drain();
     if (cluster.applied(1) < last) state.SkipWithError("proposal did not commit");
     committed += static_cast<uint64_t>(batch);
