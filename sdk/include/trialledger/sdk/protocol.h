@@ -4,6 +4,7 @@
 #include "trialledger/v1/block.pb.h"
 #include "trialledger/v1/identity.pb.h"
 #include "trialledger/v1/ledger_service.pb.h"
+#include "trialledger/v1/raft.pb.h"
 #include "trialledger/v1/storage.pb.h"
 #include "trialledger/v1/tx.pb.h"
 
