@@ -34,7 +34,9 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                            {"org", node.org},
                            {"config", node.config},
                            {"address", node.address},
-                           {"data_dir", node.data_dir}});
+                           {"data_dir", node.data_dir},
+                           {"tls_cert", node.tls_cert},
+                           {"tls_key", node.tls_key}});
     }
     Json members = Json::array();
     for (const auto& member : layout.members) {
@@ -44,7 +46,10 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                              {"key", member.key},
                              {"public_key", member.public_key}});
     }
-    Print(Json{{"genesis", layout.genesis}, {"nodes", nodes}, {"members", members}},
+    Print(Json{{"genesis", layout.genesis},
+               {"tls_ca", layout.tls_ca},
+               {"nodes", nodes},
+               {"members", members}},
           context.format());
   });
 }

@@ -10,11 +10,15 @@
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/roles.h"
 #include "trialledger/sdk/strings.h"
+#include "trialledger/sdk/tls.h"
 
 namespace tl::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+constexpr int kCaValidityDays = 3650;
+constexpr int kNodeCertificateValidityDays = 825;
 
 struct MemberTemplate {
   std::string_view suffix;
@@ -117,6 +121,15 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
       layout.members.push_back(std::move(entry));
     }
   }
+  // The network's certificate authority for mutual TLS between nodes. Its key signs node
+  // certificates; keep it offline once the network is set up.
+  fs::create_directories(out / "tls", error);
+  absl::StatusOr<PemPair> ca = CreateCertificateAuthority(options.chain_id, kCaValidityDays);
+  if (!ca.ok()) return ca.status();
+  layout.tls_ca = (out / "tls" / "ca.crt").string();
+  absl::Status ca_written = WriteText(layout.tls_ca, ca->certificate_pem, 0644);
+  if (ca_written.ok()) ca_written = WriteText(out / "tls" / "ca.key", ca->private_key_pem, 0600);
+  if (!ca_written.ok()) return ca_written;
   for (int i = 0; i < options.nodes; ++i) {
     const v1::Organization& org = *node_orgs[i % node_orgs.size()];
     KeyFile key{StrCat("node", i + 1), GenerateKeyPair()};
@@ -128,6 +141,15 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
     node->set_org(org.name());
     node->set_public_key(key.keys.public_key);
     node->set_address(StrCat(options.host, ":", options.base_port + i));
+
+    absl::StatusOr<PemPair> certificate =
+        IssueNodeCertificate(*ca, key.name, options.host, kNodeCertificateValidityDays);
+    if (!certificate.ok()) return certificate.status();
+    fs::path tls_cert = out / "tls" / StrCat(key.name, ".crt");
+    fs::path tls_key = out / "tls" / StrCat(key.name, ".key");
+    absl::Status tls_written = WriteText(tls_cert, certificate->certificate_pem, 0644);
+    if (tls_written.ok()) tls_written = WriteText(tls_key, certificate->private_key_pem, 0600);
+    if (!tls_written.ok()) return tls_written;
 
     fs::path node_dir = out / "nodes" / key.name;
     fs::create_directories(node_dir, error);
@@ -141,7 +163,8 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
         WriteText(node_dir / "node.toml", node::FormatNodeConfig(config), 0644);
     if (!config_written.ok()) return config_written;
     layout.nodes.push_back({key.name, org.name(), (node_dir / "node.toml").string(),
-                            node->address(), (node_dir / "data").string()});
+                            node->address(), (node_dir / "data").string(), tls_cert.string(),
+                            tls_key.string()});
   }
   absl::Status valid = ValidateGenesis(genesis);
   if (!valid.ok()) return valid;

@@ -3,6 +3,8 @@
 //   OUT/genesis.toml
 //   OUT/keys/<member>.key, OUT/keys/<node>.key          (0600)
 //   OUT/nodes/<node>/node.toml                          (data in OUT/nodes/<node>/data)
+//   OUT/tls/ca.crt, ca.key                              the network CA for node-to-node mTLS
+//   OUT/tls/<node>.crt, <node>.key                      each node's certificate (key 0600)
 #pragma once
 
 #include <cstdint>
@@ -26,13 +28,14 @@ struct NetworkInitOptions {
 
 struct NetworkLayout {
   struct NodeEntry {
-    std::string name, org, config, address, data_dir;
+    std::string name, org, config, address, data_dir, tls_cert, tls_key;
   };
   struct MemberEntry {
     std::string name, org, key, public_key;
     std::vector<std::string> roles;
   };
   std::string genesis;
+  std::string tls_ca;  // the network CA's certificate (its key beside it, 0600)
   std::vector<NodeEntry> nodes;
   std::vector<MemberEntry> members;
 };

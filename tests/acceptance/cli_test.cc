@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "local_network.h"
+#include "trialledger/sdk/tls.h"
 
 namespace tl {
 namespace {
@@ -49,6 +50,13 @@ TEST_F(CliTest, NetworkInitDescribesNodesAndMembersInJson) {
     for (const char* field : {"name", "config", "address", "data_dir"}) {
       EXPECT_TRUE(node.contains(field)) << field;
     }
+    // Each node certificate is issued by the network's CA; the private key is 0600.
+    EXPECT_TRUE(
+        VerifyCertificate(testing::ReadFile(layout["tls_ca"]), testing::ReadFile(node["tls_cert"]))
+            .ok());
+    struct stat key_info;
+    ASSERT_EQ(::stat(node["tls_key"].get<std::string>().c_str(), &key_info), 0);
+    EXPECT_EQ(key_info.st_mode & 0777, 0600);
   }
   bool has_edc_oracle = false;
   for (const auto& member : layout["members"]) {
