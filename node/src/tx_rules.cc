@@ -79,7 +79,8 @@ v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
                             StateOverlay& overlay) {
   v1::TxResult permitted = CheckRolePermission(tx.body, signer);
   if (permitted.code() != v1::TX_OK) return permitted;
-  StateOverlay scratch(overlay);
+  const StateReader& parent = overlay;
+  StateOverlay scratch(parent);  // a child: its writes reach `overlay` only through Absorb
   v1::TxResult result;
   switch (tx.body.payload_case()) {
     case v1::TxBody::kNote:

@@ -41,6 +41,10 @@ using WriteSet = std::map<std::string, std::optional<std::string>, std::less<>>;
 class StateOverlay : public StateReader {
  public:
   explicit StateOverlay(const StateReader& base) : base_(base) {}
+  // Not copyable: `StateOverlay child(parent)` must build a child on top of `parent`, never a copy
+  // of it (a copy would silently duplicate the parent's whole write set).
+  StateOverlay(const StateOverlay&) = delete;
+  StateOverlay& operator=(const StateOverlay&) = delete;
   std::optional<std::string> Get(std::string_view key) const override;
   void Put(std::string key, std::string value) { writes_[std::move(key)] = std::move(value); }
   void Delete(std::string key) { writes_[std::move(key)] = std::nullopt; }
