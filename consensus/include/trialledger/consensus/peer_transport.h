@@ -1,0 +1,71 @@
+// Raft messages between nodes over gRPC with mutual TLS.
+//
+// Sending: one thread and one bounded queue per peer keep a stream open to that peer and write
+// messages in order; when the peer is unreachable, messages are dropped and the stream is retried
+// after a short backoff (Raft recovers lost messages itself). Send never blocks the caller.
+// Receiving: the RaftPeerService accepts a message only if its `from` node is the node named in
+// the TLS certificate the peer presented, so a node cannot speak for another.
+//
+//   PeerTransport transport(self_id, peers, identity, [&](raft::Message m) { inbox.Push(m); });
+//   builder.AddListeningPort(addr, MutualTlsServerCredentials(identity));
+//   builder.RegisterService(transport.service());
+//   transport.Send(message);   // from the Raft loop, for each message in a Ready
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "trialledger/consensus/types.h"
+#include "trialledger/sdk/tls.h"
+
+namespace tl::raft {
+
+struct Peer {
+  uint64_t id = kNoNode;
+  std::string name;     // the node name its certificate carries
+  std::string address;  // host:port of its gRPC endpoint
+};
+
+class PeerTransport {
+ public:
+  using Receiver = std::function<void(Message)>;
+
+  // Messages queued per peer before new ones are dropped.
+  static constexpr size_t kQueueMessagesMax = 4096;
+
+  PeerTransport(uint64_t self_id, const std::vector<Peer>& peers, TlsIdentity identity,
+                Receiver receiver);
+  // REQUIRES: the server hosting service() has been shut down.
+  ~PeerTransport();
+  PeerTransport(const PeerTransport&) = delete;
+  PeerTransport& operator=(const PeerTransport&) = delete;
+
+  grpc::Service* service();
+  // Queues `message` for `message.to`; drops it if that peer is unknown or its queue is full.
+  void Send(const Message& message);
+
+  uint64_t received() const { return received_; }
+  uint64_t refused() const { return refused_; }  // undecodable or from the wrong node
+  uint64_t dropped_sends() const { return dropped_sends_; }
+
+ private:
+  class Service;
+  class Sender;
+
+  const uint64_t self_id_;
+  const TlsIdentity identity_;
+  const Receiver receiver_;
+  std::map<uint64_t, std::string> names_;  // peer id -> certificate name
+  std::unique_ptr<Service> service_;
+  std::map<uint64_t, std::unique_ptr<Sender>> senders_;
+  std::atomic<uint64_t> received_{0}, refused_{0}, dropped_sends_{0};
+};
+
+}  // namespace tl::raft

@@ -1,0 +1,171 @@
+#include "trialledger/consensus/peer_transport.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "trialledger/consensus/wire.h"
+#include "trialledger/v1/raft.grpc.pb.h"
+
+namespace tl::raft {
+
+namespace v1 = ::trialledger::v1;
+
+namespace {
+constexpr auto kReconnectBackoff = std::chrono::milliseconds(50);
+}  // namespace
+
+class PeerTransport::Service final : public v1::RaftPeerService::Service {
+ public:
+  explicit Service(PeerTransport& transport) : transport_(transport) {}
+
+  grpc::Status Stream(grpc::ServerContext* context, grpc::ServerReader<v1::RaftMessage>* reader,
+                      v1::RaftStreamSummary* summary) override {
+    std::vector<std::string> identities;
+    for (const grpc::string_ref& name : context->auth_context()->GetPeerIdentity()) {
+      identities.emplace_back(name.data(), name.size());
+    }
+    v1::RaftMessage wire;
+    while (reader->Read(&wire)) {
+      absl::StatusOr<Message> message = FromWire(wire);
+      if (!message.ok() || message->to != transport_.self_id_ ||
+          !SentByCertificateHolder(message->from, identities)) {
+        ++transport_.refused_;
+        summary->set_dropped(summary->dropped() + 1);
+        continue;
+      }
+      ++transport_.received_;
+      summary->set_accepted(summary->accepted() + 1);
+      transport_.receiver_(*std::move(message));
+    }
+    return grpc::Status::OK;
+  }
+
+ private:
+  bool SentByCertificateHolder(uint64_t from, const std::vector<std::string>& identities) const {
+    auto name = transport_.names_.find(from);
+    if (name == transport_.names_.end()) return false;
+    for (const std::string& identity : identities) {
+      if (identity == name->second) return true;
+    }
+    return false;
+  }
+
+  PeerTransport& transport_;
+};
+
+class PeerTransport::Sender {
+ public:
+  Sender(const Peer& peer, const TlsIdentity& identity, std::atomic<uint64_t>& dropped)
+      : peer_(peer), dropped_(dropped) {
+    channel_ = grpc::CreateCustomChannel(peer.address, MutualTlsChannelCredentials(identity),
+                                         MutualTlsChannelArguments(peer.name));
+    stub_ = v1::RaftPeerService::NewStub(channel_);
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  ~Sender() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+      if (context_ != nullptr) context_->TryCancel();
+    }
+    ready_.notify_all();
+    thread_.join();
+  }
+
+  void Push(v1::RaftMessage message) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (queue_.size() >= kQueueMessagesMax) {
+        ++dropped_;
+        return;
+      }
+      queue_.push_back(std::move(message));
+    }
+    ready_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::unique_ptr<grpc::ClientContext> context;
+    std::unique_ptr<grpc::ClientWriter<v1::RaftMessage>> writer;
+    v1::RaftStreamSummary summary;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (true) {
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) break;
+      v1::RaftMessage message = std::move(queue_.front());
+      queue_.pop_front();
+      if (writer == nullptr) {
+        context = std::make_unique<grpc::ClientContext>();
+        context_ = context.get();
+        writer = stub_->Stream(context.get(), &summary);
+      }
+      lock.unlock();
+      bool written = writer->Write(message);
+      lock.lock();
+      if (!written) {
+        // The peer is down or refused us: drop this message, start a new stream later.
+        ++dropped_;
+        lock.unlock();
+        writer->Finish();
+        writer.reset();
+        lock.lock();
+        context_ = nullptr;
+        context.reset();
+        ready_.wait_for(lock, kReconnectBackoff, [&] { return stopping_; });
+      }
+    }
+    context_ = nullptr;
+    lock.unlock();
+    if (writer != nullptr) {
+      writer->WritesDone();
+      writer->Finish();
+    }
+  }
+
+  const Peer peer_;
+  std::atomic<uint64_t>& dropped_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::RaftPeerService::Stub> stub_;
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<v1::RaftMessage> queue_;       // GUARDED_BY(mutex_)
+  grpc::ClientContext* context_ = nullptr;  // the open stream's, for cancelling; GUARDED_BY(mutex_)
+  bool stopping_ = false;                   // GUARDED_BY(mutex_)
+  std::thread thread_;
+};
+
+PeerTransport::PeerTransport(uint64_t self_id, const std::vector<Peer>& peers, TlsIdentity identity,
+                             Receiver receiver)
+    : self_id_(self_id), identity_(std::move(identity)), receiver_(std::move(receiver)) {
+  service_ = std::make_unique<Service>(*this);
+  for (const Peer& peer : peers) {
+    names_[peer.id] = peer.name;
+    if (peer.id != self_id_) {
+      senders_[peer.id] = std::make_unique<Sender>(peer, identity_, dropped_sends_);
+    }
+  }
+}
+
+PeerTransport::~PeerTransport() {
+  senders_.clear();
+}
+
+grpc::Service* PeerTransport::service() {
+  return service_.get();
+}
+
+void PeerTransport::Send(const Message& message) {
+  auto sender = senders_.find(message.to);
+  if (sender == senders_.end()) {
+    ++dropped_sends_;
+    return;
+  }
+  sender->second->Push(ToWire(message));
+}
+
+}  // namespace tl::raft
