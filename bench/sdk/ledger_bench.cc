@@ -107,7 +107,7 @@ void BM_ApplyAndCommitBlocks(benchmark::State& state) {
     DecodedBlock block = Network().MakeBlock((*store)->head(), blocks[next++]);
     auto applied = node::ApplyBlock((*store)->head(), Network().chain_id(), block, **store);
     if (!applied.ok() || applied->results[kNotesPerBlock - 1].code() != v1::TX_OK ||
-        !(*store)->CommitBlock(block, *applied).ok()) {
+        !(*store)->CommitBlock(block, *applied, block.header.height(), /*sync=*/true).ok()) {
       state.SkipWithError("apply or commit failed");
       break;
     }

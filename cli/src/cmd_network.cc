@@ -21,7 +21,8 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
       ->capture_default_str();
   init->add_option("--chain-id", options->chain_id, "network name")->capture_default_str();
   init->add_option("--host", options->host, "address the nodes listen on")->capture_default_str();
-  init->add_option("--base-port", options->base_port, "port of node1; node N gets base+N-1")
+  init->add_option("--base-port", options->base_port,
+                   "client port of node1; node N gets base+N-1, and peer port base+nodes+N-1")
       ->capture_default_str();
   init->callback([&context, options] {
     options->genesis_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -34,6 +35,7 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                            {"org", node.org},
                            {"config", node.config},
                            {"address", node.address},
+                           {"peer_address", node.peer_address},
                            {"data_dir", node.data_dir},
                            {"tls_cert", node.tls_cert},
                            {"tls_key", node.tls_key}});
@@ -50,6 +52,34 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                {"tls_ca", layout.tls_ca},
                {"nodes", nodes},
                {"members", members}},
+          context.format());
+  });
+
+  auto add_node = std::make_shared<AddNodeOptions>();
+  CLI::App* add = network->add_subcommand(
+      "add-node",
+      "Write a key, a CA-signed certificate and a config for a node joining the network later");
+  add->add_option("--out", add_node->network_dir, "the folder `network init --out` created")
+      ->required();
+  add->add_option("--name", add_node->name, "node name")->required();
+  add->add_option("--host", add_node->host, "address it listens on")->capture_default_str();
+  add->add_option("--port", add_node->port, "client API port")->required();
+  add->add_option("--peer-port", add_node->peer_port, "mutual-TLS peer port")->required();
+  add->callback([&context, add_node] {
+    AddedNode added = Context::Check(AddNodeFiles(*add_node));
+    Print(Json{{"name", added.node.name},
+               {"config", added.node.config},
+               {"address", added.node.address},
+               {"peer_address", added.node.peer_address},
+               {"data_dir", added.node.data_dir},
+               {"node_key", added.node_key},
+               {"public_key", added.public_key},
+               {"tls_cert", added.node.tls_cert},
+               {"next",
+                "start it, then: trialledger --key <your admin key> cluster add-learner "
+                "--name " +
+                    added.node.name + " --node-key " + added.node_key + " --address " +
+                    added.node.address + " --peer-address " + added.node.peer_address}},
           context.format());
   });
 }

@@ -19,6 +19,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddKeysCommands(app, context);
   AddNetworkCommands(app, context);
   AddStatusCommand(app, context);
+  AddClusterCommands(app, context);
   AddTxCommands(app, context);
   AddBlockCommands(app, context);
   AddMemberCommands(app, context);

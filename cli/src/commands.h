@@ -16,6 +16,7 @@ void AddBlockCommands(CLI::App& app, Context& context);
 void AddMemberCommands(CLI::App& app, Context& context);
 void AddVerifyCommand(CLI::App& app, Context& context);
 void AddBenchCommand(CLI::App& app, Context& context);
+void AddClusterCommands(CLI::App& app, Context& context);
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);

@@ -82,8 +82,11 @@ Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
 Json StatusJson(const v1::GetStatusResponse& status) {
   return Json{{"chain_id", status.chain_id()},
               {"node", status.node_name()},
+              {"role", status.role()},
               {"leader", status.leader()},
               {"term", status.term()},
+              {"commit_index", status.commit_index()},
+              {"applied_index", status.applied_index()},
               {"height", status.height()},
               {"head_block_hash", ToHex(status.head_block_hash())},
               {"state_hash", ToHex(status.state_hash())},

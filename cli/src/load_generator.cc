@@ -74,6 +74,14 @@ absl::Status RegisterClients(LedgerClient& node, const KeyFile& admin,
   return absl::OkStatus();
 }
 
+// After a lost answer (a leader killed mid-request, say) the ledger, not the client, knows which
+// nonce comes next.
+void RefreshNonce(Client& client) {
+  absl::StatusOr<v1::GetMemberResponse> member =
+      client.connection->GetMember(client.keys.public_key);
+  if (member.ok()) client.next_nonce = member->next_nonce();
+}
+
 void RunClient(Client& client, const std::string& chain_id, uint64_t expiry_height,
                const LoadOptions& options, Clock::time_point start, Clock::time_point end,
                Clock::duration interval) {
@@ -100,6 +108,7 @@ void RunClient(Client& client, const std::string& chain_id, uint64_t expiry_heig
     if (!response.ok()) {
       ++client.errors;
       if (client.first_error.empty()) client.first_error = std::string(response.status().message());
+      RefreshNonce(client);  // the transaction may or may not have committed
     } else if (response->status() == v1::TX_STATUS_COMMITTED) {
       ++client.committed;
       ++client.next_nonce;
@@ -107,6 +116,7 @@ void RunClient(Client& client, const std::string& chain_id, uint64_t expiry_heig
     } else {
       ++client.rejected;
       if (response->result().nonce_consumed()) ++client.next_nonce;
+      if (response->result().code() == v1::TX_BAD_NONCE) RefreshNonce(client);
       if (client.first_error.empty()) client.first_error = response->result().message();
     }
     scheduled += interval;

@@ -71,7 +71,7 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
   if (options.nodes < 1 || options.nodes > 64) {
     return absl::InvalidArgumentError("--nodes must be between 1 and 64");
   }
-  if (options.base_port < 1 || options.base_port + options.nodes > 65535) {
+  if (options.base_port < 1 || options.base_port + 2 * options.nodes > 65535) {
     return absl::InvalidArgumentError("--base-port leaves no room for the nodes' ports");
   }
   fs::path out(options.out_dir);
@@ -141,6 +141,7 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
     node->set_org(org.name());
     node->set_public_key(key.keys.public_key);
     node->set_address(StrCat(options.host, ":", options.base_port + i));
+    node->set_peer_address(StrCat(options.host, ":", options.base_port + options.nodes + i));
 
     absl::StatusOr<PemPair> certificate =
         IssueNodeCertificate(*ca, key.name, options.host, kNodeCertificateValidityDays);
@@ -159,12 +160,16 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
     config.data_dir = "data";
     config.genesis_path = "../../genesis.toml";
     config.node_key_path = StrCat("../../keys/", key.name, ".key");
+    config.peer_listen_address = node->peer_address();
+    config.tls_ca_path = "../../tls/ca.crt";
+    config.tls_cert_path = StrCat("../../tls/", key.name, ".crt");
+    config.tls_key_path = StrCat("../../tls/", key.name, ".key");
     absl::Status config_written =
         WriteText(node_dir / "node.toml", node::FormatNodeConfig(config), 0644);
     if (!config_written.ok()) return config_written;
     layout.nodes.push_back({key.name, org.name(), (node_dir / "node.toml").string(),
-                            node->address(), (node_dir / "data").string(), tls_cert.string(),
-                            tls_key.string()});
+                            node->address(), node->peer_address(), (node_dir / "data").string(),
+                            tls_cert.string(), tls_key.string()});
   }
   absl::Status valid = ValidateGenesis(genesis);
   if (!valid.ok()) return valid;
@@ -175,6 +180,60 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
 }
 
 }  // namespace
+
+absl::StatusOr<AddedNode> AddNodeFiles(const AddNodeOptions& options) {
+  fs::path out(options.network_dir);
+  absl::Status valid = ValidateName(options.name, "--name");
+  if (!valid.ok()) return valid;
+  if (options.port < 1 || options.port > 65535 || options.peer_port < 1 ||
+      options.peer_port > 65535 || options.port == options.peer_port) {
+    return absl::InvalidArgumentError("--port and --peer-port must be two different ports");
+  }
+  PemPair ca;
+  absl::StatusOr<std::string> ca_certificate = ReadWholeFile((out / "tls" / "ca.crt").string());
+  if (!ca_certificate.ok()) return ca_certificate.status();
+  absl::StatusOr<std::string> ca_key = ReadWholeFile((out / "tls" / "ca.key").string());
+  if (!ca_key.ok()) return ca_key.status();
+  ca.certificate_pem = *std::move(ca_certificate);
+  ca.private_key_pem = *std::move(ca_key);
+  fs::path node_dir = out / "nodes" / options.name;
+  if (fs::exists(node_dir)) {
+    return absl::AlreadyExistsError(StrCat(node_dir.string(), " exists; pick another --name"));
+  }
+  KeyFile key{options.name, GenerateKeyPair()};
+  fs::path key_path = out / "keys" / StrCat(key.name, ".key");
+  absl::Status written = WriteKeyFile(key_path.string(), key);
+  if (!written.ok()) return written;
+  absl::StatusOr<PemPair> certificate =
+      IssueNodeCertificate(ca, key.name, options.host, kNodeCertificateValidityDays);
+  if (!certificate.ok()) return certificate.status();
+  fs::path tls_cert = out / "tls" / StrCat(key.name, ".crt");
+  fs::path tls_key = out / "tls" / StrCat(key.name, ".key");
+  absl::Status tls_written = WriteText(tls_cert, certificate->certificate_pem, 0644);
+  if (tls_written.ok()) tls_written = WriteText(tls_key, certificate->private_key_pem, 0600);
+  if (!tls_written.ok()) return tls_written;
+  std::error_code error;
+  fs::create_directories(node_dir, error);
+  if (error) return absl::InternalError(StrCat("cannot create ", node_dir.string()));
+  node::NodeConfig config;
+  config.name = key.name;
+  config.listen_address = StrCat(options.host, ":", options.port);
+  config.peer_listen_address = StrCat(options.host, ":", options.peer_port);
+  config.data_dir = "data";
+  config.genesis_path = "../../genesis.toml";
+  config.node_key_path = StrCat("../../keys/", key.name, ".key");
+  config.tls_ca_path = "../../tls/ca.crt";
+  config.tls_cert_path = StrCat("../../tls/", key.name, ".crt");
+  config.tls_key_path = StrCat("../../tls/", key.name, ".key");
+  absl::Status config_written =
+      WriteText(node_dir / "node.toml", node::FormatNodeConfig(config), 0644);
+  if (!config_written.ok()) return config_written;
+  return AddedNode{{key.name, "", (node_dir / "node.toml").string(), config.listen_address,
+                    config.peer_listen_address, (node_dir / "data").string(), tls_cert.string(),
+                    tls_key.string()},
+                   key_path.string(),
+                   ToHex(key.keys.public_key)};
+}
 
 absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options) {
   bool existed = fs::exists(options.out_dir);

@@ -22,13 +22,14 @@ struct NetworkInitOptions {
   std::vector<std::string> orgs = {"sponsor:acme-bio", "cro:northwind-cro"};
   std::string chain_id = "trialledger-local";
   std::string host = "127.0.0.1";
+  // Client ports are base_port .. base_port+N-1, peer (mutual-TLS) ports the next N.
   int base_port = 7051;
   int64_t genesis_time_ms = 0;
 };
 
 struct NetworkLayout {
   struct NodeEntry {
-    std::string name, org, config, address, data_dir, tls_cert, tls_key;
+    std::string name, org, config, address, peer_address, data_dir, tls_cert, tls_key;
   };
   struct MemberEntry {
     std::string name, org, key, public_key;
@@ -41,5 +42,23 @@ struct NetworkLayout {
 };
 
 absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options);
+
+// `trialledger network add-node`: a key, a certificate from the network's CA and a node config
+// for a node that joins an existing network later (then admitted with `cluster add-learner`).
+struct AddNodeOptions {
+  std::string network_dir;  // what `network init --out` wrote
+  std::string name;
+  std::string host = "127.0.0.1";
+  int port = 0;
+  int peer_port = 0;
+};
+
+struct AddedNode {
+  NetworkLayout::NodeEntry node;
+  std::string node_key;    // path of its key file
+  std::string public_key;  // hex
+};
+
+absl::StatusOr<AddedNode> AddNodeFiles(const AddNodeOptions& options);
 
 }  // namespace tl::cli

@@ -45,10 +45,11 @@ class PeerTransport::Service final : public v1::RaftPeerService::Service {
 
  private:
   bool SentByCertificateHolder(uint64_t from, const std::vector<std::string>& identities) const {
-    auto name = transport_.names_.find(from);
-    if (name == transport_.names_.end()) return false;
+    std::lock_guard<std::mutex> lock(transport_.peers_mutex_);
+    auto peer = transport_.peers_.find(from);
+    if (peer == transport_.peers_.end()) return false;
     for (const std::string& identity : identities) {
-      if (identity == name->second) return true;
+      if (identity == peer->second.name) return true;
     }
     return false;
   }
@@ -143,16 +144,41 @@ PeerTransport::PeerTransport(uint64_t self_id, const std::vector<Peer>& peers, T
                              Receiver receiver)
     : self_id_(self_id), identity_(std::move(identity)), receiver_(std::move(receiver)) {
   service_ = std::make_unique<Service>(*this);
-  for (const Peer& peer : peers) {
-    names_[peer.id] = peer.name;
-    if (peer.id != self_id_) {
-      senders_[peer.id] = std::make_unique<Sender>(peer, identity_, dropped_sends_);
-    }
-  }
+  SetPeers(peers);
 }
 
 PeerTransport::~PeerTransport() {
+  std::lock_guard<std::mutex> lock(peers_mutex_);
   senders_.clear();
+}
+
+void PeerTransport::SetPeers(const std::vector<Peer>& peers) {
+  std::map<uint64_t, Peer> wanted;
+  for (const Peer& peer : peers)
+    wanted[peer.id] = peer;
+  std::vector<std::unique_ptr<Sender>> retired;  // joined outside the lock
+  {
+    std::lock_guard<std::mutex> lock(peers_mutex_);
+    for (auto it = senders_.begin(); it != senders_.end();) {
+      auto peer = wanted.find(it->first);
+      auto known = peers_.find(it->first);
+      bool same = peer != wanted.end() && known != peers_.end() &&
+                  known->second.address == peer->second.address &&
+                  known->second.name == peer->second.name;
+      if (same) {
+        ++it;
+      } else {
+        retired.push_back(std::move(it->second));
+        it = senders_.erase(it);
+      }
+    }
+    for (const auto& [id, peer] : wanted) {
+      if (id != self_id_ && !senders_.contains(id)) {
+        senders_[id] = std::make_unique<Sender>(peer, identity_, dropped_sends_);
+      }
+    }
+    peers_ = std::move(wanted);
+  }
 }
 
 grpc::Service* PeerTransport::service() {
@@ -160,6 +186,7 @@ grpc::Service* PeerTransport::service() {
 }
 
 void PeerTransport::Send(const Message& message) {
+  std::lock_guard<std::mutex> lock(peers_mutex_);
   auto sender = senders_.find(message.to);
   if (sender == senders_.end()) {
     ++dropped_sends_;

@@ -1,5 +1,6 @@
 #include "trialledger/node/apply.h"
 
+#include "cluster_payloads.h"
 #include "identity_payloads.h"
 #include "trialledger/node/tx_rules.h"
 #include "trialledger/sdk/crypto.h"
@@ -62,6 +63,10 @@ absl::Status CheckHeader(const ChainHead& head, std::string_view chain_id,
   if (!node_bytes.has_value() || !proposer.ParseFromString(*node_bytes)) {
     return HeaderFault(height, StrCat("proposer '", header.proposer(), "' is not a known node"));
   }
+  if (proposer.membership() == v1::NODE_MEMBERSHIP_REMOVED && proposer.changed_height() < height) {
+    return HeaderFault(height, StrCat("proposer '", proposer.name(), "' was removed at height ",
+                                      proposer.changed_height()));
+  }
   if (!VerifyBlockSignature(block.block, proposer.public_key())) {
     return HeaderFault(
         height, StrCat("proposer signature does not verify for node '", proposer.name(), "'"));
@@ -116,9 +121,8 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis) {
   }
   for (const v1::Member& member : genesis.genesis.members())
     PutNewMember(member, 0, overlay);
-  for (const v1::NodeInfo& node : genesis.genesis.nodes()) {
-    overlay.Put(state_keys::Node(node.name()), Encode(node));
-  }
+  for (const v1::NodeInfo& node : genesis.genesis.nodes())
+    PutGenesisNode(node, overlay);
   AppliedBlock applied;
   applied.writes = overlay.writes();
   applied.head.height = 0;

@@ -33,6 +33,13 @@ absl::StatusOr<NodeConfig> ParseNodeConfig(std::string_view text, std::string_vi
   config.block_interval_ms = reader.Integer("block_interval_ms", 0, 0, 60000);
   config.block_max_txs =
       reader.Integer("block_max_txs", 500, 1, static_cast<int64_t>(limits::kBlockTxsMax));
+  config.peer_listen_address = reader.String("peer_listen");
+  config.tls_ca_path = Resolve(base_dir, reader.String("tls_ca"));
+  config.tls_cert_path = Resolve(base_dir, reader.String("tls_cert"));
+  config.tls_key_path = Resolve(base_dir, reader.String("tls_key"));
+  config.raft_tick_ms = reader.Integer("raft_tick_ms", 100, 10, 1000);
+  config.election_ticks = reader.Integer("election_ticks", 10, 3, 100);
+  config.snapshot_interval = reader.Integer("snapshot_interval", 1000, 2, 1'000'000);
   if (reader.status().ok()) reader.Check(ValidateName(config.name, "name"));
   if (!reader.status().ok()) return reader.status();
   return config;
@@ -54,6 +61,13 @@ std::string FormatNodeConfig(const NodeConfig& config) {
       {"node_key", config.node_key_path},
       {"block_interval_ms", config.block_interval_ms},
       {"block_max_txs", config.block_max_txs},
+      {"peer_listen", config.peer_listen_address},
+      {"tls_ca", config.tls_ca_path},
+      {"tls_cert", config.tls_cert_path},
+      {"tls_key", config.tls_key_path},
+      {"raft_tick_ms", config.raft_tick_ms},
+      {"election_ticks", config.election_ticks},
+      {"snapshot_interval", config.snapshot_interval},
   };
   std::ostringstream out;
   out << "# trialledgerd configuration (docs/network-config.md). Relative paths are relative to\n"

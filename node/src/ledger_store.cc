@@ -108,6 +108,14 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string
     return absl::DataLossError(StrCat("data dir ", dir, ": the chain head record is unreadable"));
   }
   store->head_ = FromRecord(record);
+  std::string applied_bytes;
+  leveldb::Status applied =
+      store->db_->Get(CheckedReads(), AsSlice(store_keys::kRaftApplied), &applied_bytes);
+  if (applied.ok() && applied_bytes.size() == 8) {
+    store->raft_applied_ = DecodeU64(applied_bytes);
+  } else if (!applied.IsNotFound()) {
+    return absl::DataLossError(StrCat("data dir ", dir, ": the applied Raft index is unreadable"));
+  }
   absl::Status checked = store->CheckHead();
   if (!checked.ok()) return checked;
   return store;
@@ -173,7 +181,8 @@ ChainHead LedgerStore::head() const {
   return head_;
 }
 
-absl::Status LedgerStore::CommitBlock(const DecodedBlock& block, const AppliedBlock& applied) {
+absl::Status LedgerStore::CommitBlock(const DecodedBlock& block, const AppliedBlock& applied,
+                                      uint64_t raft_index, bool sync) {
   uint64_t height = applied.head.height;
   v1::Block stored = block.block;
   stored.clear_results();
@@ -201,13 +210,46 @@ absl::Status LedgerStore::CommitBlock(const DecodedBlock& block, const AppliedBl
     }
   }
   batch.Put(AsSlice(store_keys::kHead), Encode(ToRecord(applied.head)));
-  leveldb::WriteOptions sync;
-  sync.sync = true;
-  leveldb::Status status = db_->Write(sync, &batch);
+  batch.Put(AsSlice(store_keys::kRaftApplied), EncodeU64(raft_index));
+  leveldb::WriteOptions options;
+  options.sync = sync;
+  leveldb::Status status = db_->Write(options, &batch);
   if (!status.ok()) return FromLevelDb(status, StrCat("writing block ", height));
   std::lock_guard<std::mutex> lock(head_mutex_);
   head_ = applied.head;
+  raft_applied_ = raft_index;
   return absl::OkStatus();
+}
+
+absl::Status LedgerStore::RecordRaftApplied(uint64_t raft_index, bool sync) {
+  leveldb::WriteOptions options;
+  options.sync = sync;
+  leveldb::Status status =
+      db_->Put(options, AsSlice(store_keys::kRaftApplied), EncodeU64(raft_index));
+  if (!status.ok()) return FromLevelDb(status, StrCat("recording applied Raft index ", raft_index));
+  std::lock_guard<std::mutex> lock(head_mutex_);
+  raft_applied_ = raft_index;
+  return absl::OkStatus();
+}
+
+uint64_t LedgerStore::raft_applied() const {
+  std::lock_guard<std::mutex> lock(head_mutex_);
+  return raft_applied_;
+}
+
+std::vector<std::pair<std::string, std::string>> LedgerStore::ScanState(
+    std::string_view prefix) const {
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::string start = store_keys::State(prefix);
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(CheckedReads()));
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    entries.emplace_back(it->key().ToString().substr(1), it->value().ToString());
+  }
+  if (!it->status().ok()) {
+    std::fprintf(stderr, "fatal: state scan failed: %s\n", it->status().ToString().c_str());
+    std::abort();
+  }
+  return entries;
 }
 
 absl::StatusOr<v1::Block> LedgerStore::ReadBlock(uint64_t height) const {

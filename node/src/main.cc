@@ -9,6 +9,8 @@
 #include "trialledger/node/node.h"
 #include "trialledger/node/service.h"
 #include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/tls.h"
 
 namespace {
 
@@ -38,6 +40,13 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  // The peer endpoint (Raft, forwarding, catch-up) accepts only certificates of the network CA.
+  int peer_port = 0;
+  absl::StatusOr<std::unique_ptr<grpc::Server>> peer_server =
+      tl::node::StartServer(config->peer_listen_address, (*node)->peer_services(),
+                            tl::MutualTlsServerCredentials((*node)->tls_identity()),
+                            static_cast<int>(tl::limits::kPeerStreamsMax), &peer_port);
+  if (!peer_server.ok()) return Fail(peer_server.status());
   tl::node::LedgerServiceImpl service(**node);
   int port = 0;
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
@@ -45,8 +54,12 @@ int main(int argc, char** argv) {
   if (!server.ok()) return Fail(server.status());
   (*node)->Start();
   tl::node::ChainHead head = (*node)->head();
-  std::fprintf(stderr, "trialledgerd %s: serving on %s (port %d), head at height %llu\n",
-               config->name.c_str(), config->listen_address.c_str(), port,
+  std::fprintf(stderr,
+               "trialledgerd %s: serving clients on %s, peers on %s (mutual TLS), Raft id %llu, "
+               "head at height %llu\n",
+               config->name.c_str(), config->listen_address.c_str(),
+               config->peer_listen_address.c_str(),
+               static_cast<unsigned long long>((*node)->raft_id()),
                static_cast<unsigned long long>(head.height));
 
   int signal = 0;
@@ -55,7 +68,9 @@ int main(int argc, char** argv) {
   // Calls still waiting for a commit are cancelled after this grace period (the commit itself is
   // durable or not independently of the waiter). gRPC also waits out idle client connections
   // until the deadline, so it is kept short.
-  (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(300));
+  auto grace = std::chrono::system_clock::now() + std::chrono::milliseconds(300);
+  (*server)->Shutdown(grace);
   (*node)->Stop();
+  (*peer_server)->Shutdown(grace);
   return 0;
 }

@@ -77,6 +77,23 @@ void Mempool::Remove(const std::vector<std::string>& tx_ids) {
   }
 }
 
+void Mempool::RequeueTaken() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [id, entry] : by_id_) {
+    if (!entry.taken) continue;
+    entry.taken = false;
+    by_arrival_[entry.arrival] = id;
+  }
+}
+
+void Mempool::Clear() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  by_id_.clear();
+  by_arrival_.clear();
+  nonces_by_signer_.clear();
+  bytes_ = 0;
+}
+
 bool Mempool::Contains(const std::string& tx_id) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return by_id_.contains(tx_id);

@@ -4,8 +4,13 @@
 
 #include <cstdio>
 
+#include <algorithm>
+
+#include "peer_service.h"
 #include "trialledger/node/tx_rules.h"
 #include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/file_util.h"
+#include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/merkle.h"
 #include "trialledger/sdk/strings.h"
@@ -15,10 +20,18 @@ namespace {
 
 constexpr std::string_view kVersion = "0.1.0";
 
-int64_t WallClockMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+std::string RoleLabel(raft::Role role) {
+  switch (role) {
+    case raft::Role::kLeader:
+      return "leader";
+    case raft::Role::kFollower:
+      return "follower";
+    case raft::Role::kCandidate:
+      return "candidate";
+    case raft::Role::kPreCandidate:
+      return "pre-candidate";
+  }
+  return "unknown";
 }
 
 v1::SubmitTransactionResponse Refused(std::string tx_id, v1::TxResult result) {
@@ -36,38 +49,55 @@ absl::StatusOr<std::unique_ptr<Node>> Node::Open(const NodeConfig& config) {
   if (!genesis.ok()) return genesis.status();
   absl::StatusOr<KeyFile> key = ReadKeyFile(config.node_key_path);
   if (!key.ok()) return key.status();
-  const v1::NodeInfo* self = nullptr;
-  for (const v1::NodeInfo& node : genesis->genesis.nodes()) {
-    if (node.name() == config.name) self = &node;
+  TlsIdentity tls;
+  for (auto [path, pem] : {std::pair{&config.tls_ca_path, &tls.ca_certificate_pem},
+                           std::pair{&config.tls_cert_path, &tls.certificate_pem},
+                           std::pair{&config.tls_key_path, &tls.private_key_pem}}) {
+    absl::StatusOr<std::string> text = ReadWholeFile(*path);
+    if (!text.ok()) return text.status();
+    *pem = *std::move(text);
   }
-  if (self == nullptr) {
-    return absl::FailedPreconditionError(StrCat(
-        "node '", config.name, "' is not among the genesis [[nodes]] of ", config.genesis_path));
-  }
-  if (self->public_key() != key->keys.public_key) {
-    return absl::FailedPreconditionError(StrCat("node key ", config.node_key_path,
-                                                " is not the key the genesis lists for node '",
-                                                config.name, "'"));
+  absl::Status certificate = VerifyCertificate(tls.ca_certificate_pem, tls.certificate_pem);
+  if (!certificate.ok()) {
+    return absl::FailedPreconditionError(
+        StrCat("TLS certificate ", config.tls_cert_path, ": ", certificate.message()));
   }
   absl::StatusOr<std::unique_ptr<LedgerStore>> store = LedgerStore::Open(config.data_dir, *genesis);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<Node>(
-      new Node(config, *std::move(genesis), *std::move(key), *std::move(store)));
+  // A founding node is in the genesis; a node added later is in the state once the block that
+  // added it is applied, which a new node has not seen yet: its key is then checked by the
+  // cluster, whose leader only talks to the key the ledger recorded.
+  for (const v1::NodeInfo& node : genesis->genesis.nodes()) {
+    if (node.name() == config.name && node.public_key() != key->keys.public_key) {
+      return absl::FailedPreconditionError(StrCat("node key ", config.node_key_path,
+                                                  " is not the key the genesis lists for node '",
+                                                  config.name, "'"));
+    }
+  }
+  std::unique_ptr<Node> node(
+      new Node(config, *std::move(genesis), *std::move(key), std::move(tls), *std::move(store)));
+  absl::Status raft = node->OpenRaft();
+  if (!raft.ok()) return raft;
+  return node;
 }
 
-Node::Node(NodeConfig config, GenesisDocument genesis, KeyFile node_key,
+Node::Node(NodeConfig config, GenesisDocument genesis, KeyFile node_key, TlsIdentity tls,
            std::unique_ptr<LedgerStore> store)
     : config_(std::move(config)),
       genesis_(std::move(genesis)),
       node_key_(std::move(node_key)),
-      store_(std::move(store)) {}
+      tls_(std::move(tls)),
+      raft_id_(RaftNodeId(node_key_.keys.public_key)),
+      store_(std::move(store)),
+      peer_clients_(std::make_unique<PeerClients>(tls_)),
+      peer_service_(std::make_unique<PeerLedgerServiceImpl>(*this)) {}
 
 Node::~Node() {
   Stop();
 }
 
 void Node::Start() {
-  producer_ = std::thread([this] { ProduceBlocks(); });
+  raft_thread_ = std::thread([this] { RunRaft(); });
 }
 
 void Node::Stop() {
@@ -75,9 +105,14 @@ void Node::Stop() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
-  work_ready_.notify_all();
+  stop_raft_ = true;
+  Wake();
   committed_.notify_all();
-  if (producer_.joinable()) producer_.join();
+  if (raft_thread_.joinable()) raft_thread_.join();
+}
+
+std::vector<grpc::Service*> Node::peer_services() {
+  return {transport_->service(), peer_service_.get()};
 }
 
 void Node::Fatal(const absl::Status& status) {
@@ -87,7 +122,84 @@ void Node::Fatal(const absl::Status& status) {
   ::_exit(70);
 }
 
-v1::SubmitTransactionResponse Node::Submit(std::string_view transaction_bytes) {
+void Node::Log(const std::string& line) const {
+  std::fprintf(stderr, "trialledgerd %s: %s\n", config_.name.c_str(), line.c_str());
+}
+
+RaftView Node::raft_view() const {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  return view_;
+}
+
+std::map<std::string, v1::NodeInfo> Node::nodes() const {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  return nodes_;
+}
+
+std::string Node::NodeName(uint64_t raft_id) const {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  for (const auto& [name, info] : nodes_) {
+    if (RaftNodeId(info.public_key()) == raft_id) return name;
+  }
+  return "";
+}
+
+bool Node::IsPeerNode(const std::vector<std::string>& identities) const {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  for (const std::string& identity : identities) {
+    auto node = nodes_.find(identity);
+    if (node != nodes_.end() && node->second.membership() != v1::NODE_MEMBERSHIP_REMOVED) {
+      return true;
+    }
+  }
+  return false;
+}
+
+void Node::RefreshNodes() {
+  std::map<std::string, v1::NodeInfo> fresh;
+  for (const auto& [key, value] : store_->ScanState(state_keys::kNodePrefix)) {
+    v1::NodeInfo info;
+    if (info.ParseFromString(value)) fresh[info.name()] = info;
+  }
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  nodes_ = std::move(fresh);
+}
+
+absl::StatusOr<v1::SubmitTransactionResponse> Node::Submit(std::string_view transaction_bytes) {
+  RaftView view = raft_view();
+  if (view.leader == raft_id_) {
+    if (!view.accepting) {
+      return absl::UnavailableError(
+          StrCat("node '", config_.name, "' was just elected and is still applying; retry"));
+    }
+    return Admit(transaction_bytes);
+  }
+  if (view.leader == raft::kNoNode) {
+    return absl::UnavailableError("no leader is elected at the moment; retry shortly");
+  }
+  std::map<std::string, v1::NodeInfo> known = nodes();
+  std::string leader_name = NodeName(view.leader);
+  auto leader = known.find(leader_name);
+  if (leader == known.end()) {
+    return absl::UnavailableError(
+        StrCat("the leader (Raft id ", view.leader, ") is not yet known to this node; retry"));
+  }
+  v1::ForwardRequest request;
+  request.set_transaction(std::string(transaction_bytes));
+  request.set_from_node(config_.name);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(limits::kForwardDeadlineMs));
+  v1::SubmitTransactionResponse response;
+  grpc::Status status = peer_clients_->For(leader->second).Forward(&context, request, &response);
+  if (!status.ok()) {
+    return absl::UnavailableError(StrCat("forwarding to the leader '", leader_name,
+                                         "' failed: ", status.error_message(), "; retry"));
+  }
+  return response;
+}
+
+v1::SubmitTransactionResponse Node::Admit(std::string_view transaction_bytes) {
   absl::StatusOr<DecodedTx> decoded = DecodeTransaction(transaction_bytes);
   if (!decoded.ok()) {
     bool too_large = transaction_bytes.size() > limits::kTxBytesMax;
@@ -137,13 +249,7 @@ v1::SubmitTransactionResponse Node::Submit(std::string_view transaction_bytes) {
                                      StrCat("this key already has ", limits::kMempoolPerSignerMax,
                                             " transactions pending; wait for commits")));
   }
-  if (config_.block_interval_ms == 0 ||
-      mempool_.waiting() >= static_cast<size_t>(config_.block_max_txs)) {
-    // Taking the producer's mutex orders this wake-up after its predicate check: without it the
-    // wake-up could fall between the check and the wait and be lost.
-    { std::lock_guard<std::mutex> lock(mutex_); }
-    work_ready_.notify_one();
-  }
+  Wake();
   return response;
 }
 
@@ -186,7 +292,9 @@ v1::GetTransactionResponse Node::WaitForTransaction(const std::string& tx_id, De
     lock.unlock();
     v1::GetTransactionResponse response = LookupTransaction(tx_id);
     lock.lock();
-    if (response.status() != v1::TX_STATUS_PENDING || stopping_) return response;
+    bool open =
+        response.status() == v1::TX_STATUS_PENDING || response.status() == v1::TX_STATUS_UNKNOWN;
+    if (!open || stopping_) return response;
     if (!committed_.wait_until(lock, deadline,
                                [&] { return stopping_ || commit_count_ != commits_seen; })) {
       return response;
@@ -203,6 +311,7 @@ bool Node::WaitForHeight(uint64_t height, Deadline deadline) {
 
 v1::GetStatusResponse Node::Status() const {
   ChainHead head = store_->head();
+  RaftView view = raft_view();
   v1::GetStatusResponse status;
   status.set_chain_id(genesis_.genesis.chain_id());
   status.set_node_name(config_.name);
@@ -213,8 +322,34 @@ v1::GetStatusResponse Node::Status() const {
   status.set_mempool_size(static_cast<uint32_t>(mempool_.size()));
   status.set_genesis_hash(genesis_.hash);
   status.set_version(std::string(kVersion));
-  status.set_leader(config_.name);
-  status.set_term(head.term);
+  status.set_leader(NodeName(view.leader));
+  status.set_term(view.term);
+  status.set_role(RoleLabel(view.role));
+  status.set_commit_index(view.commit);
+  status.set_applied_index(view.applied);
+  status.set_last_index(view.last_index);
+  status.set_raft_id(raft_id_);
+  for (const auto& [name, info] : nodes()) {
+    uint64_t id = RaftNodeId(info.public_key());
+    v1::ClusterMember* member = status.add_members();
+    member->set_name(name);
+    member->set_raft_id(id);
+    member->set_address(info.address());
+    member->set_peer_address(info.peer_address());
+    member->set_desired(info.membership());
+    const auto& voters = view.conf_state.voters;
+    const auto& learners = view.conf_state.learners;
+    if (std::find(voters.begin(), voters.end(), id) != voters.end()) {
+      member->set_raft_role("voter");
+    } else if (std::find(learners.begin(), learners.end(), id) != learners.end()) {
+      member->set_raft_role("learner");
+    }
+    for (const raft::PeerStatus& peer : view.peers) {
+      if (peer.node_id != id) continue;
+      member->set_match_index(peer.match_index);
+      member->set_recently_active(peer.recent_active);
+    }
+  }
   return status;
 }
 
@@ -230,63 +365,6 @@ v1::GetMemberResponse Node::Member(const std::string& public_key) const {
   uint64_t next_committed = nonce.has_value() ? DecodeU64(*nonce) + 1 : 1;
   response.set_next_nonce(mempool_.NextNonce(public_key, next_committed));
   return response;
-}
-
-// With block_interval_ms = 0 (group commit) a block is cut as soon as work waits and the previous
-// block is durable, so transactions that arrive during one block's sync form the next block.
-// Otherwise the producer waits up to the interval for more work to batch.
-void Node::ProduceBlocks() {
-  const auto interval = std::chrono::milliseconds(config_.block_interval_ms);
-  const size_t batch_full = static_cast<size_t>(config_.block_max_txs);
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    if (config_.block_interval_ms == 0) {
-      work_ready_.wait(lock, [&] { return stopping_ || mempool_.waiting() > 0; });
-    } else {
-      work_ready_.wait_for(lock, interval,
-                           [&] { return stopping_ || mempool_.waiting() >= batch_full; });
-    }
-    if (stopping_) break;
-    if (mempool_.waiting() == 0) continue;
-    lock.unlock();
-    CutBlock();
-    lock.lock();
-    ++commit_count_;
-    committed_.notify_all();
-  }
-}
-
-void Node::CutBlock() {
-  std::vector<DecodedTx> txs =
-      mempool_.TakeForBlock(static_cast<size_t>(config_.block_max_txs), limits::kBlockBytesMax / 2);
-  ChainHead head = store_->head();
-  v1::BlockHeader header;
-  header.set_chain_id(genesis_.genesis.chain_id());
-  header.set_height(head.height + 1);
-  header.set_prev_block_hash(head.block_hash);
-  header.set_state_hash(head.state_hash);
-  header.set_time_ms(std::max(WallClockMs(), head.time_ms + 1));
-  header.set_proposer(config_.name);
-  header.set_term(head.term);
-  header.set_tx_count(static_cast<uint32_t>(txs.size()));
-  std::vector<std::string> ids;
-  DecodedBlock block;
-  for (DecodedTx& tx : txs) {
-    ids.push_back(tx.id);
-    *block.block.add_transactions() = std::move(tx.tx);
-  }
-  header.set_tx_merkle_root(MerkleRoot(ids));
-  block.block.set_header(Encode(header));
-  block.block.set_proposer_signature(
-      SignInDomain(kBlockSigningDomain, node_key_.keys.secret_key, block.block.header()));
-  block.header = header;
-  block.hash = BlockHash(block.block);
-  absl::StatusOr<AppliedBlock> applied =
-      ApplyBlock(head, genesis_.genesis.chain_id(), block, *store_);
-  if (!applied.ok()) Fatal(applied.status());
-  absl::Status committed = store_->CommitBlock(block, *applied);
-  if (!committed.ok()) Fatal(committed);
-  mempool_.Remove(ids);
 }
 
 }  // namespace tl::node

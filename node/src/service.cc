@@ -24,13 +24,17 @@ Deadline DeadlineOf(const grpc::ServerContext& context) {
 grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
                                                   const v1::SubmitTransactionRequest* request,
                                                   v1::SubmitTransactionResponse* response) {
-  *response = node_.Submit(request->transaction());
+  absl::StatusOr<v1::SubmitTransactionResponse> submitted = node_.Submit(request->transaction());
+  if (!submitted.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(submitted.status().message()));
+  }
+  *response = *std::move(submitted);
   if (response->status() != v1::TX_STATUS_PENDING || !request->wait_for_commit()) {
     return grpc::Status::OK;
   }
   v1::GetTransactionResponse done =
       node_.WaitForTransaction(response->tx_id(), DeadlineOf(*context));
-  if (done.status() == v1::TX_STATUS_PENDING) {
+  if (done.status() == v1::TX_STATUS_PENDING || done.status() == v1::TX_STATUS_UNKNOWN) {
     return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
                         "transaction admitted but not committed before the deadline");
   }
@@ -128,11 +132,22 @@ grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
                                                           grpc::Service& service, int* bound_port) {
+  return StartServer(address, {&service}, grpc::InsecureServerCredentials(), 0, bound_port);
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,
+    int* bound_port) {
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), bound_port);
+  builder.AddListeningPort(address, std::move(credentials), bound_port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
   builder.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
-  builder.RegisterService(&service);
+  if (max_concurrent_streams > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, max_concurrent_streams);
+  }
+  for (grpc::Service* service : services)
+    builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || *bound_port == 0) {
     return absl::UnavailableError(

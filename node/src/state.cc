@@ -25,6 +25,9 @@ std::string Node(std::string_view name) {
 std::string AdminCount(std::string_view org) {
   return StrCat("admin-count/", org);
 }
+std::string NodeId(uint64_t raft_id) {
+  return StrCat("node-id/", EncodeU64(raft_id));
+}
 }  // namespace state_keys
 
 std::optional<std::string> StateOverlay::Get(std::string_view key) const {

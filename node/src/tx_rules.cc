@@ -1,5 +1,6 @@
 #include "trialledger/node/tx_rules.h"
 
+#include "cluster_payloads.h"
 #include "identity_payloads.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
@@ -63,12 +64,14 @@ v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord&
     case v1::TxBody::kRegisterMember:
     case v1::TxBody::kRevokeKey:
     case v1::TxBody::kRotateKey:
+    case v1::TxBody::kChangeNode:
+    case v1::TxBody::kTransferLeadership:
       for (const std::string& role : signer.member().roles()) {
         if (role == roles::kAdmin) return TxOk();
       }
       return TxReject(v1::TX_PERMISSION_DENIED,
                       StrCat("member '", signer.member().name(), "' of '", signer.member().org(),
-                             "' lacks the admin role that managing members needs"),
+                             "' lacks the admin role that managing members and nodes needs"),
                       true);
     default:
       return TxReject(v1::TX_MALFORMED, "unknown payload", true);
@@ -94,6 +97,12 @@ v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
       break;
     case v1::TxBody::kRotateKey:
       result = ExecuteRotateKey(tx.body.rotate_key(), signer, height, scratch);
+      break;
+    case v1::TxBody::kChangeNode:
+      result = ExecuteChangeNode(tx.body.change_node(), signer, height, scratch);
+      break;
+    case v1::TxBody::kTransferLeadership:
+      result = ExecuteTransferLeadership(tx.body.transfer_leadership(), scratch);
       break;
     default:
       result = TxReject(v1::TX_MALFORMED, "unknown payload");

@@ -2,7 +2,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
@@ -57,7 +59,18 @@ absl::StatusOr<v1::SubmitTransactionResponse> LedgerClient::SubmitBytes(std::str
 
 absl::StatusOr<v1::SubmitTransactionResponse> LedgerClient::Submit(const v1::Transaction& tx,
                                                                    bool wait_for_commit) {
-  return SubmitBytes(Encode(tx), wait_for_commit);
+  std::string bytes = Encode(tx);
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(kSubmitRetryMs);
+  auto backoff = std::chrono::milliseconds(20);
+  while (true) {
+    absl::StatusOr<v1::SubmitTransactionResponse> response = SubmitBytes(bytes, wait_for_commit);
+    if (response.ok() || response.status().code() != absl::StatusCode::kUnavailable ||
+        std::chrono::steady_clock::now() + backoff > give_up) {
+      return response;
+    }
+    std::this_thread::sleep_for(backoff);
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(500));
+  }
 }
 
 absl::StatusOr<v1::GetStatusResponse> LedgerClient::GetStatus() {

@@ -150,6 +150,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
     node->set_name(reader.String("name"));
     node->set_org(reader.String("org"));
     node->set_address(reader.String("address"));
+    node->set_peer_address(reader.String("peer_address"));
     node->set_public_key(reader.Key("public_key"));
     if (reader.status().ok()) reader.Check(ValidateNode(*node));
     return reader.status();
@@ -204,6 +205,7 @@ std::string FormatGenesis(const v1::Genesis& genesis) {
         << "name = " << toml::value<std::string>(node.name()) << "\n"
         << "org = " << toml::value<std::string>(node.org()) << "\n"
         << "address = " << toml::value<std::string>(node.address()) << "\n"
+        << "peer_address = " << toml::value<std::string>(node.peer_address()) << "\n"
         << "public_key = \"" << ToHex(node.public_key()) << "\"\n";
   }
   return out.str();

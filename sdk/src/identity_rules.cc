@@ -100,10 +100,29 @@ absl::Status ValidateNode(const v1::NodeInfo& node) {
     return absl::InvalidArgumentError(StrCat(what, ": public_key must be ", kPublicKeyBytes,
                                              " bytes, got ", node.public_key().size()));
   }
-  if (node.address().empty()) {
-    return absl::InvalidArgumentError(StrCat(what, ": address is empty"));
+  for (const auto& [field, value] :
+       {std::pair<std::string_view, const std::string&>{"address", node.address()},
+        {"peer_address", node.peer_address()}}) {
+    size_t colon = value.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
+      return absl::InvalidArgumentError(
+          StrCat(what, ": ", field, " '", value, "' is not host:port"));
+    }
+  }
+  if (node.address() == node.peer_address()) {
+    return absl::InvalidArgumentError(
+        StrCat(what, ": address and peer_address must differ (client API and peer endpoint)"));
   }
   return absl::OkStatus();
+}
+
+uint64_t RaftNodeId(std::string_view node_public_key) {
+  std::string digest =
+      Blake2b256Hasher().UpdateField("trialledger/v1/raft-node-id").Update(node_public_key).Final();
+  uint64_t id = 0;
+  for (int i = 0; i < 8; ++i)
+    id = (id << 8) | static_cast<unsigned char>(digest[i]);
+  return id == 0 ? 1 : id;
 }
 
 }  // namespace tl

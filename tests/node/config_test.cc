@@ -16,6 +16,10 @@ data_dir = "data"
 genesis = "../genesis.toml"
 node_key = "/keys/node1.key"
 block_interval_ms = 50
+peer_listen = "127.0.0.1:7151"
+tls_ca = "../tls/ca.crt"
+tls_cert = "../tls/node1.crt"
+tls_key = "../tls/node1.key"
 )";
 
 TEST(NodeConfig, ResolvesRelativePathsAgainstTheConfigFolder) {
@@ -26,6 +30,9 @@ TEST(NodeConfig, ResolvesRelativePathsAgainstTheConfigFolder) {
   EXPECT_EQ(config->node_key_path, "/keys/node1.key");
   EXPECT_EQ(config->block_interval_ms, 50);
   EXPECT_EQ(config->block_max_txs, 500);
+  EXPECT_EQ(config->tls_ca_path, "/etc/tls/ca.crt");
+  EXPECT_EQ(config->raft_tick_ms, 100);
+  EXPECT_EQ(config->election_ticks, 10);
 }
 
 TEST(NodeConfig, FormatReadsBack) {
@@ -41,13 +48,18 @@ TEST(NodeConfig, ErrorsNameTheFieldAndPosition) {
   std::string missing = ErrorOf("name = \"node1\"\n");
   EXPECT_NE(missing.find("'listen' is missing"), std::string::npos) << missing;
   std::string range = ErrorOf(std::string(kGood) + "block_max_txs = 999999\n");
-  EXPECT_NE(range.find("node.toml:7:"), std::string::npos) << range;
+  EXPECT_NE(range.find("node.toml:11:"), std::string::npos) << range;
   EXPECT_NE(range.find("between 1 and 2000"), std::string::npos) << range;
   std::string type = ErrorOf(std::string(kGood) + "block_max_txs = \"many\"\n");
   EXPECT_NE(type.find("must be an integer"), std::string::npos) << type;
   std::string name = ErrorOf(std::string(kGood).replace(8, 5, "Node 1"));
   EXPECT_NE(name.find("lower-case"), std::string::npos) << name;
   EXPECT_NE(ErrorOf("name = ").find("node.toml:1:"), std::string::npos);
+  std::string tick = ErrorOf(std::string(kGood) + "raft_tick_ms = 5\n");
+  EXPECT_NE(tick.find("between 10 and 1000"), std::string::npos) << tick;
+  std::string peer =
+      ErrorOf(std::string(kGood).replace(std::string(kGood).find("peer_listen"), 31, ""));
+  EXPECT_NE(peer.find("'peer_listen' is missing"), std::string::npos) << peer;
 }
 
 }  // namespace

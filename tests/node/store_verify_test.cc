@@ -33,7 +33,8 @@ class StoreTest : public ::testing::Test {
       absl::StatusOr<AppliedBlock> applied =
           ApplyBlock((*store)->head(), network_.chain_id(), block, **store);
       ASSERT_TRUE(applied.ok()) << applied.status();
-      ASSERT_TRUE((*store)->CommitBlock(block, *applied).ok());
+      ASSERT_TRUE(
+          (*store)->CommitBlock(block, *applied, block.header.height(), /*sync=*/true).ok());
     }
     head_ = (*store)->head();
   }

@@ -3,6 +3,9 @@
 #include <signal.h>
 
 #include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -22,8 +25,10 @@ LocalNetwork::LocalNetwork(int nodes) {
   nlohmann::json layout = nlohmann::json::parse(init.out);
   genesis_ = layout["genesis"];
   for (const auto& node : layout["nodes"]) {
+    names_.push_back(node["name"]);
     configs_.push_back(node["config"]);
     addresses_.push_back(node["address"]);
+    peer_addresses_.push_back(node["peer_address"]);
     data_dirs_.push_back(node["data_dir"]);
   }
   for (const auto& member : layout["members"])
@@ -51,6 +56,90 @@ void LocalNetwork::Start(int index) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   ADD_FAILURE() << "node " << index + 1 << " did not come up; log:\n" << log(index);
+}
+
+void LocalNetwork::StartAll() {
+  for (int i = 0; i < size(); ++i)
+    Start(i);
+}
+
+void LocalNetwork::SetConfig(int index, const std::string& key, const std::string& value) {
+  std::string text = ReadFile(configs_[index]);
+  std::string out;
+  std::istringstream lines(text);
+  bool replaced = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind(key + " = ", 0) == 0) {
+      line = key + " = " + value;
+      replaced = true;
+    }
+    out += line + "\n";
+  }
+  if (!replaced) out += key + " = " + value + "\n";
+  std::ofstream(configs_[index]) << out;
+}
+
+int LocalNetwork::AddNode(const std::string& name) {
+  int port = FreePort();
+  int peer_port = FreePort();
+  while (peer_port == port)
+    peer_port = FreePort();
+  CommandResult added = RunCommand({BinDir() + "/trialledger", "network", "add-node", "--out",
+                                    dir_.Sub("net"), "--name", name, "--port", std::to_string(port),
+                                    "--peer-port", std::to_string(peer_port), "-o", "json"});
+  if (added.exit_code != 0) {
+    ADD_FAILURE() << "network add-node failed: " << added.err;
+    return -1;
+  }
+  nlohmann::json node = nlohmann::json::parse(added.out);
+  names_.push_back(node["name"]);
+  configs_.push_back(node["config"]);
+  addresses_.push_back(node["address"]);
+  peer_addresses_.push_back(node["peer_address"]);
+  data_dirs_.push_back(node["data_dir"]);
+  node_keys_[name] = node["node_key"];
+  processes_.emplace_back();
+  clients_.emplace_back();
+  return size() - 1;
+}
+
+int LocalNetwork::AwaitLeader(int except, int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int leader = -1;
+    bool agreed = true;
+    std::string leader_name;
+    for (int i = 0; i < size(); ++i) {
+      if (i == except || !running(i)) continue;
+      absl::StatusOr<v1::GetStatusResponse> status = client(i).GetStatus();
+      if (!status.ok()) continue;
+      if (status->role() == "leader") leader = i;
+      if (leader_name.empty()) leader_name = status->leader();
+      if (status->leader().empty() || status->leader() != leader_name) agreed = false;
+    }
+    if (leader >= 0 && agreed && leader_name == names_[leader]) return leader;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return -1;
+}
+
+bool LocalNetwork::AwaitSameHead(const std::vector<int>& indices, int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::set<std::string> heads;
+    bool all = true;
+    for (int i : indices) {
+      absl::StatusOr<v1::GetStatusResponse> status = client(i).GetStatus();
+      if (!status.ok()) {
+        all = false;
+        break;
+      }
+      heads.insert(status->head_block_hash());
+    }
+    if (all && heads.size() == 1) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 int LocalNetwork::Stop(int index) {

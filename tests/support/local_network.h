@@ -23,6 +23,18 @@ class LocalNetwork {
 
   // Starts node `index` (0-based) and waits until it answers GetStatus.
   void Start(int index);
+  void StartAll();
+  // Rewrites `key = ...` in node `index`'s node.toml (before it starts).
+  void SetConfig(int index, const std::string& key, const std::string& value);
+  // A node created later with `network add-node` (not yet started); returns its index.
+  int AddNode(const std::string& name);
+  int size() const { return static_cast<int>(configs_.size()); }
+  const std::string& name(int index) const { return names_[index]; }
+  // Waits until a running node reports itself leader and the others agree; returns its index,
+  // or -1 on timeout. `except` is skipped (a node known to be down or removed).
+  int AwaitLeader(int except = -1, int timeout_s = 30);
+  // Waits until every running node in `indices` applied up to the same height as node `of`.
+  bool AwaitSameHead(const std::vector<int>& indices, int timeout_s = 60);
   // SIGTERM and wait; returns the exit status.
   int Stop(int index);
   void Kill(int index);
@@ -31,7 +43,10 @@ class LocalNetwork {
   LedgerClient& client(int index);
   KeyFile member_key(const std::string& member) const;
   std::string member_key_path(const std::string& member) const;
+  std::string node_key_path(const std::string& node) const { return node_keys_.at(node); }
   const std::string& address(int index) const { return addresses_[index]; }
+  const std::string& peer_address(int index) const { return peer_addresses_[index]; }
+  const std::string& config_path(int index) const { return configs_[index]; }
   const std::string& data_dir(int index) const { return data_dirs_[index]; }
   const std::string& genesis_path() const { return genesis_; }
   const std::string& dir() const { return dir_.path(); }
@@ -42,8 +57,9 @@ class LocalNetwork {
  private:
   TempDir dir_;
   std::string genesis_;
-  std::vector<std::string> configs_, addresses_, data_dirs_;
+  std::vector<std::string> configs_, addresses_, data_dirs_, names_, peer_addresses_;
   std::map<std::string, std::string> member_keys_;
+  std::map<std::string, std::string> node_keys_;  // of nodes added later
   std::vector<std::unique_ptr<ChildProcess>> processes_;
   std::vector<std::unique_ptr<LedgerClient>> clients_;
 };

@@ -47,6 +47,7 @@ TestNetwork::TestNetwork() : node_key_(KeyFromName("node1")) {
   node->set_org("acme-bio");
   node->set_public_key(node_key_.public_key);
   node->set_address("127.0.0.1:1");
+  node->set_peer_address("127.0.0.1:2");
   absl::StatusOr<GenesisDocument> parsed = ParseGenesis(FormatGenesis(genesis), "test genesis");
   if (!parsed.ok()) {
     ADD_FAILURE() << parsed.status();

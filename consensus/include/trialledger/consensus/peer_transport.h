@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,9 @@ class PeerTransport {
   grpc::Service* service();
   // Queues `message` for `message.to`; drops it if that peer is unknown or its queue is full.
   void Send(const Message& message);
+  // Replaces the peer set after a membership change: new peers get a sender, removed ones lose
+  // theirs (and can no longer send to this node), a changed address reconnects.
+  void SetPeers(const std::vector<Peer>& peers);
 
   uint64_t received() const { return received_; }
   uint64_t refused() const { return refused_; }  // undecodable or from the wrong node
@@ -62,9 +66,10 @@ class PeerTransport {
   const uint64_t self_id_;
   const TlsIdentity identity_;
   const Receiver receiver_;
-  std::map<uint64_t, std::string> names_;  // peer id -> certificate name
+  mutable std::mutex peers_mutex_;
+  std::map<uint64_t, Peer> peers_;  // by id, including this node; GUARDED_BY(peers_mutex_)
   std::unique_ptr<Service> service_;
-  std::map<uint64_t, std::unique_ptr<Sender>> senders_;
+  std::map<uint64_t, std::unique_ptr<Sender>> senders_;  // GUARDED_BY(peers_mutex_)
   std::atomic<uint64_t> received_{0}, refused_{0}, dropped_sends_{0};
 };
 

@@ -8,6 +8,13 @@
 //   block_interval_ms = 0              # 0: cut a block as soon as the last one is durable;
 //                                      # N: wait up to N ms to batch more
 //   block_max_txs = 500                # at most this many transactions per block
+//   peer_listen = "127.0.0.1:7151"     # mutual-TLS endpoint for Raft and the other nodes
+//   tls_ca = "../../tls/ca.crt"        # the network CA: the only issuer peers accept
+//   tls_cert = "../../tls/node1.crt"   # this node's certificate (names the node)
+//   tls_key = "../../tls/node1.key"
+//   raft_tick_ms = 100                 # one Raft tick; heartbeats go out every tick
+//   election_ticks = 10                # a follower campaigns after 10..20 silent ticks
+//   snapshot_interval = 1000           # compact the Raft log every this many applied entries
 #pragma once
 
 #include <cstdint>
@@ -25,6 +32,13 @@ struct NodeConfig {
   std::string node_key_path;
   int64_t block_interval_ms = 0;
   int64_t block_max_txs = 500;
+  std::string peer_listen_address;
+  std::string tls_ca_path;
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  int64_t raft_tick_ms = 100;
+  int64_t election_ticks = 10;
+  int64_t snapshot_interval = 1000;
 };
 
 absl::StatusOr<NodeConfig> ReadNodeConfig(const std::string& path);

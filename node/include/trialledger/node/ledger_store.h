@@ -1,10 +1,12 @@
 // A node's ledger in LevelDB: blocks with their results, the transaction index, the state and the
-// chain head. Each applied block is one synced write batch, so a crash leaves either all of a
-// block or none of it.
+// chain head. Each applied block is one write batch, so a crash leaves either all of a block or
+// none of it.
 //
 // Keys (docs/storage.md): "B"+height blocks, "W"+height write sets, "T"+tx id locations,
-// "S"+state key state, "H" head, "G" genesis file text. Heights are 8 bytes big-endian so that
-// blocks sort in order.
+// "S"+state key state, "H" head, "G" genesis file text, "A" the last applied Raft log index.
+// Heights are 8 bytes big-endian so that blocks sort in order. The node's Raft log lives in the
+// same DB under "raft/" (docs/raft.md): one LevelDB log means a synced Raft write also makes
+// every earlier block batch durable.
 #pragma once
 
 #include <leveldb/db.h>
@@ -13,6 +15,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "trialledger/node/apply.h"
@@ -28,6 +32,8 @@ std::string Tx(std::string_view tx_id);
 std::string State(std::string_view state_key);
 inline constexpr std::string_view kHead = "H";
 inline constexpr std::string_view kGenesis = "G";
+inline constexpr std::string_view kRaftApplied = "A";
+inline constexpr std::string_view kRaftLogPrefix = "raft/";
 }  // namespace store_keys
 
 class LedgerStore : public StateReader {
@@ -41,9 +47,18 @@ class LedgerStore : public StateReader {
   std::optional<std::string> Get(std::string_view state_key) const override;
   ChainHead head() const;
 
-  // Writes the block, its results and write set, the transaction index and the new head in one
-  // synced batch. A failure here means the disk cannot be trusted: the caller stops.
-  absl::Status CommitBlock(const DecodedBlock& block, const AppliedBlock& applied);
+  // Writes the block, its results and write set, the transaction index, the new head and the
+  // Raft index it was committed at in one batch, synced if `sync`. A node replicating through
+  // Raft passes sync = false: the block is already durable in the synced Raft log, and replaying
+  // it after a crash gives the same bytes. A failure means the disk cannot be trusted: stop.
+  absl::Status CommitBlock(const DecodedBlock& block, const AppliedBlock& applied,
+                           uint64_t raft_index, bool sync);
+  // For a Raft entry that carries no block (a leader's empty entry, a membership change).
+  absl::Status RecordRaftApplied(uint64_t raft_index, bool sync);
+  uint64_t raft_applied() const;
+  // Every state entry whose key starts with `prefix`, in key order.
+  std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix) const;
+  leveldb::DB* db() { return db_.get(); }
 
   absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const;
   std::optional<v1::TxLocation> FindTx(std::string_view tx_id) const;
@@ -55,7 +70,8 @@ class LedgerStore : public StateReader {
 
   std::unique_ptr<leveldb::DB> db_;
   mutable std::mutex head_mutex_;
-  ChainHead head_;  // GUARDED_BY(head_mutex_)
+  ChainHead head_;             // GUARDED_BY(head_mutex_)
+  uint64_t raft_applied_ = 0;  // GUARDED_BY(head_mutex_)
 };
 
 // Opens a LevelDB database with the options the ledger uses (paranoid checks, no creation when

@@ -32,10 +32,14 @@ class Mempool {
   uint64_t NextNonce(const std::string& signer, uint64_t next_committed_nonce) const;
 
   // Up to `max_txs` transactions in arrival order, staying under `max_bytes`. They stay counted
-  // (for nonces) until Remove or Requeue.
+  // (for nonces) until Remove, RequeueTaken or Clear.
   std::vector<DecodedTx> TakeForBlock(size_t max_txs, size_t max_bytes);
   // Drops transactions that are now in a block.
   void Remove(const std::vector<std::string>& tx_ids);
+  // Everything taken for a block that will not commit becomes waiting again, in arrival order.
+  void RequeueTaken();
+  // Drops every transaction: a node that stops leading holds no pool (its clients retry).
+  void Clear();
 
   bool Contains(const std::string& tx_id) const;
   size_t size() const;

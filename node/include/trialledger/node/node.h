@@ -1,34 +1,62 @@
-// A running ledger node: admits signed transactions to its mempool, cuts them into signed blocks,
-// applies each block with the deterministic pipeline and commits it in one synced write.
+// A running ledger node: one member of a Raft cluster that agrees on one block history.
 //
-//   auto node = Node::Open(config);     // opens the store, checks genesis and head
-//   (*node)->Start();                   // block production on its own thread
+//   auto node = Node::Open(config);     // opens the store and the Raft log, checks genesis and
+//   head register node->peer_services() on the mutual-TLS peer endpoint
+//   (*node)->Start();                   // the Raft loop on its own thread
 //   auto submitted = (*node)->Submit(bytes);
 //   (*node)->Stop();
 //
+// The leader admits transactions to its mempool, cuts them into a signed block and proposes the
+// block as one Raft entry; a follower forwards what it is given to the leader. Every node applies
+// committed blocks with the same deterministic pipeline (apply.h), so all stores hold the same
+// bytes. docs/raft.md describes the loop, membership and snapshots.
+//
 // A failure to write or sync the store stops the process (exit code 70) with the reason on
-// stderr: a node that cannot trust its disk must not go on acknowledging.
+// stderr: a node that cannot trust its disk must not go on voting or acknowledging.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "trialledger/consensus/leveldb_storage.h"
+#include "trialledger/consensus/peer_transport.h"
+#include "trialledger/consensus/raw_node.h"
 #include "trialledger/node/config.h"
 #include "trialledger/node/ledger_store.h"
 #include "trialledger/node/mempool.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/protocol.h"
+#include "trialledger/sdk/tls.h"
 
 namespace tl::node {
 
 using Deadline = std::chrono::steady_clock::time_point;
+
+class PeerClients;
+class PeerLedgerServiceImpl;
+
+// What the Raft loop last published, for other threads (status, routing).
+struct RaftView {
+  raft::Role role = raft::Role::kFollower;
+  uint64_t leader = raft::kNoNode;
+  uint64_t term = 0;
+  uint64_t commit = 0;
+  uint64_t applied = 0;
+  uint64_t last_index = 0;
+  bool accepting = false;  // leader that has applied every entry of earlier terms
+  raft::ConfState conf_state;
+  std::vector<raft::PeerStatus> peers;
+};
 
 class Node {
  public:
@@ -38,10 +66,18 @@ class Node {
   void Start();
   void Stop();
 
-  // Admission: decode, check the envelope, role and nonce against the committed state and the
-  // pool, then queue. The response carries the tx id and either PENDING or the refusal.
-  v1::SubmitTransactionResponse Submit(std::string_view transaction_bytes);
-  // Waits until the transaction is in a committed block or `deadline` passes.
+  // The services to host on the mutual-TLS peer endpoint (Raft messages, forwarding, catch-up).
+  std::vector<grpc::Service*> peer_services();
+  const TlsIdentity& tls_identity() const { return tls_; }
+
+  // On the leader: admission (decode, envelope, role and nonce against the committed state and
+  // the pool, then queue). On a follower: forwarded to the leader. The response carries the tx
+  // id and PENDING or the refusal; Unavailable when there is no leader to take it.
+  absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
+  // Leader-side admission; a forwarded transaction arrives here.
+  v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
+  // Waits until the transaction is in an applied block or `deadline` passes. A transaction this
+  // node has not seen may still be on its way from the leader, so unknown counts as pending.
   v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
   v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
 
@@ -52,26 +88,78 @@ class Node {
   // Waits until the head is at least `height`; false on deadline or stop.
   bool WaitForHeight(uint64_t height, Deadline deadline);
   const NodeConfig& config() const { return config_; }
+  uint64_t raft_id() const { return raft_id_; }
+  RaftView raft_view() const;
+  // True if one of the certificate `identities` names a node of the ledger that is not removed.
+  bool IsPeerNode(const std::vector<std::string>& identities) const;
 
  private:
-  Node(NodeConfig config, GenesisDocument genesis, KeyFile node_key,
+  Node(NodeConfig config, GenesisDocument genesis, KeyFile node_key, TlsIdentity tls,
        std::unique_ptr<LedgerStore> store);
-  void ProduceBlocks();
-  void CutBlock();
+  absl::Status OpenRaft();
   [[noreturn]] void Fatal(const absl::Status& status);
+  void Log(const std::string& line) const;
+
+  // The Raft loop (raft_loop.cc); everything below runs on the Raft thread only.
+  void RunRaft();
+  void HandleReady();
+  void OnSoftState(const raft::SoftState& soft);
+  void ApplyEntry(const raft::Entry& entry);
+  void ApplyBlockEntry(const raft::Entry& entry);
+  void MaybeCutBlock(std::chrono::steady_clock::time_point now);
+  void ReconcileMembership();
+  void MaybeSnapshot();
+  // Brings the ledger up to the checkpoint a Raft snapshot carries, fetching blocks from peers.
+  absl::Status CatchUpToSnapshot(const raft::Snapshot& snapshot);
+  absl::Status FetchBlocksUpTo(uint64_t height, uint64_t preferred_peer);
+  void PublishView();
+  void UpdatePeers();
+  std::vector<raft::Peer> PeerList(const raft::ConfState& conf_state) const;
+  void Wake();
+
+  // Membership records from the state (node/<name>), refreshed after blocks that change them.
+  void RefreshNodes();
+  std::map<std::string, v1::NodeInfo> nodes() const;
+  std::string NodeName(uint64_t raft_id) const;
 
   const NodeConfig config_;
   const GenesisDocument genesis_;
   const KeyFile node_key_;
+  const TlsIdentity tls_;
+  const uint64_t raft_id_;
   std::unique_ptr<LedgerStore> store_;
   Mempool mempool_;
 
+  std::unique_ptr<raft::LevelDbLogStorage> raft_storage_;
+  std::unique_ptr<raft::RawNode> raft_;
+  std::unique_ptr<raft::PeerTransport> transport_;
+  std::unique_ptr<PeerClients> peer_clients_;
+  std::unique_ptr<PeerLedgerServiceImpl> peer_service_;
+
+  // Raft thread only.
+  raft::SoftState soft_;
+  bool conf_changed_ = false;      // a membership change was applied in the current Ready
+  uint64_t block_in_flight_ = 0;   // Raft index of this leader's block not yet applied
+  uint64_t term_start_index_ = 0;  // this leader's first entry of its term
+  uint64_t pending_transfer_ = raft::kNoNode;
+  std::chrono::steady_clock::time_point last_cut_;
+
+  // The Raft thread's inbox: peer messages and wake-ups.
+  std::mutex inbox_mutex_;
+  std::condition_variable inbox_ready_;
+  std::deque<raft::Message> inbox_;  // GUARDED_BY(inbox_mutex_)
+  bool woken_ = false;               // GUARDED_BY(inbox_mutex_)
+
+  mutable std::mutex view_mutex_;
+  RaftView view_;                              // GUARDED_BY(view_mutex_)
+  std::map<std::string, v1::NodeInfo> nodes_;  // GUARDED_BY(view_mutex_)
+
   std::mutex mutex_;
-  std::condition_variable work_ready_;  // producer: enough waiting, or stop
-  std::condition_variable committed_;   // waiters: a block committed, or stop
-  bool stopping_ = false;               // GUARDED_BY(mutex_)
-  uint64_t commit_count_ = 0;           // blocks committed since start; GUARDED_BY(mutex_)
-  std::thread producer_;
+  std::condition_variable committed_;  // waiters: a block applied, or stop
+  bool stopping_ = false;              // GUARDED_BY(mutex_)
+  uint64_t commit_count_ = 0;          // blocks applied since start; GUARDED_BY(mutex_)
+  std::atomic<bool> stop_raft_{false};
+  std::thread raft_thread_;
 };
 
 }  // namespace tl::node

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "trialledger/node/node.h"
@@ -41,5 +42,11 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
 // with port 0).
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
                                                           grpc::Service& service, int* bound_port);
+// The same with several services and given credentials (mutual TLS for the peer endpoint), and
+// at most `max_concurrent_streams` streams per connection (0: gRPC's default).
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,
+    int* bound_port);
 
 }  // namespace tl::node

@@ -6,7 +6,10 @@
 //   member/<public key>        MemberRecord
 //   member-name/<org>/<name>   current public key of that member
 //   nonce/<public key>         last nonce used, 8 bytes big-endian
-//   node/<name>                NodeInfo
+//   node/<name>                NodeInfo (with its wanted Raft membership)
+//   node-id/<raft id>          name of the node with that Raft id (8 bytes big-endian): ids
+//                              derive from node keys and must not collide
+//   voter-count                nodes whose membership is VOTER, 8 bytes big-endian
 //   admin-count/<org>          active admin keys of the organisation, 8 bytes big-endian
 #pragma once
 
@@ -25,6 +28,9 @@ std::string MemberName(std::string_view org, std::string_view name);
 std::string Nonce(std::string_view public_key);
 std::string Node(std::string_view name);
 std::string AdminCount(std::string_view org);
+std::string NodeId(uint64_t raft_id);
+inline constexpr std::string_view kNodePrefix = "node/";
+inline constexpr std::string_view kVoterCount = "voter-count";
 }  // namespace state_keys
 
 class StateReader {

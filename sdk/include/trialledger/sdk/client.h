@@ -20,9 +20,13 @@ class LedgerClient {
   static std::unique_ptr<LedgerClient> Connect(const std::string& address,
                                                int64_t deadline_ms = 30000);
 
+  // While the cluster has no leader (an election, a leader just killed) the node answers
+  // Unavailable; Submit retries the same signed transaction for up to kSubmitRetryMs, which is
+  // safe because submitting a transaction twice is idempotent.
+  static constexpr int64_t kSubmitRetryMs = 10000;
   absl::StatusOr<v1::SubmitTransactionResponse> Submit(const v1::Transaction& tx,
                                                        bool wait_for_commit);
-  // Submits raw bytes as they are (tests use it to send garbage).
+  // Submits raw bytes as they are, once (tests use it to send garbage).
   absl::StatusOr<v1::SubmitTransactionResponse> SubmitBytes(std::string bytes,
                                                             bool wait_for_commit);
   absl::StatusOr<v1::GetStatusResponse> GetStatus();

@@ -2,6 +2,7 @@
 // genesis file or a RegisterMember transaction). Messages name the record and the field.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 #include "absl/status/status.h"
@@ -17,5 +18,10 @@ absl::Status ValidateOrganization(const v1::Organization& org);
 absl::Status ValidateMember(const v1::Member& member);
 absl::Status ValidateNode(const v1::NodeInfo& node);
 std::string_view OrgKindName(v1::OrgKind kind);
+
+// A node's Raft id: the first 8 bytes (big-endian) of a domain-separated BLAKE2b-256 of its
+// public key, never 0. Derived rather than assigned, so a new node knows its id before it has
+// seen the block that admitted it, and no counter has to be agreed on.
+uint64_t RaftNodeId(std::string_view node_public_key);
 
 }  // namespace tl

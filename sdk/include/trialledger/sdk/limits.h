@@ -27,4 +27,10 @@ inline constexpr size_t kMempoolPerSignerMax = 2048;
 inline constexpr uint32_t kListBlocksMax = 1000;
 inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
 
+// Between nodes (the mutual-TLS peer endpoint).
+inline constexpr int64_t kForwardDeadlineMs = 5000;       // a follower's Forward to the leader
+inline constexpr uint64_t kFetchBlocksPerCallMax = 1000;  // blocks one FetchBlocks call returns
+inline constexpr int64_t kFetchBlocksDeadlineMs = 60000;  // one FetchBlocks call
+inline constexpr size_t kPeerStreamsMax = 64;             // concurrent peer streams a node serves
+
 }  // namespace tl::limits

@@ -1,0 +1,69 @@
+#include "peer_service.h"
+
+#include "trialledger/node/node.h"
+#include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::node {
+
+grpc::Status PeerLedgerServiceImpl::CheckPeer(const grpc::ServerContext& context) const {
+  std::vector<std::string> identities;
+  for (const grpc::string_ref& name : context.auth_context()->GetPeerIdentity()) {
+    identities.emplace_back(name.data(), name.size());
+  }
+  if (!node_.IsPeerNode(identities)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "the certificate does not name a node of this ledger");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PeerLedgerServiceImpl::Forward(grpc::ServerContext* context,
+                                            const v1::ForwardRequest* request,
+                                            v1::SubmitTransactionResponse* response) {
+  grpc::Status allowed = CheckPeer(*context);
+  if (!allowed.ok()) return allowed;
+  if (node_.raft_view().role != raft::Role::kLeader) {
+    // The follower's view of the leader is stale; it answers its client with Unavailable and the
+    // client retries once the cluster settles.
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        StrCat("node '", node_.config().name, "' is no longer the leader"));
+  }
+  *response = node_.Admit(request->transaction());
+  return grpc::Status::OK;
+}
+
+grpc::Status PeerLedgerServiceImpl::FetchBlocks(grpc::ServerContext* context,
+                                                const v1::FetchBlocksRequest* request,
+                                                grpc::ServerWriter<v1::Block>* writer) {
+  grpc::Status allowed = CheckPeer(*context);
+  if (!allowed.ok()) return allowed;
+  uint64_t from = std::max<uint64_t>(request->from_height(), 1);
+  uint64_t to = std::min(request->to_height(), node_.head().height);
+  to = std::min(to, from + limits::kFetchBlocksPerCallMax - 1);
+  for (uint64_t height = from; height <= to && !context->IsCancelled(); ++height) {
+    absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
+    if (!block.ok()) {
+      return grpc::Status(grpc::StatusCode::INTERNAL,
+                          StrCat("reading block ", height, ": ", block.status().message()));
+    }
+    if (!writer->Write(*block)) break;
+  }
+  return grpc::Status::OK;
+}
+
+v1::PeerLedgerService::Stub& PeerClients::For(const v1::NodeInfo& node) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Client& client = clients_[node.name()];
+  if (client.stub == nullptr || client.address != node.peer_address()) {
+    grpc::ChannelArguments args = MutualTlsChannelArguments(node.name());
+    args.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+    args.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+    client.address = node.peer_address();
+    client.stub = v1::PeerLedgerService::NewStub(grpc::CreateCustomChannel(
+        node.peer_address(), MutualTlsChannelCredentials(identity_), args));
+  }
+  return *client.stub;
+}
+
+}  // namespace tl::node
