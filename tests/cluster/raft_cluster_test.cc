@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "local_network.h"
+#include "trialledger/sdk/tls.h"
 #include "trialledger/sdk/tx_builder.h"
+#include "trialledger/v1/peer.grpc.pb.h"
 
 namespace tl {
 namespace {
@@ -253,6 +255,32 @@ TEST(RaftCluster, LearnerJoinsIsPromotedAndAnotherNodeIsRemoved) {
     ASSERT_EQ(network.Stop(i), 0);
   for (int i = 0; i < network.size(); ++i)
     ExpectVerifies(network, i);
+}
+
+// The peer endpoint asks for two things: a certificate from the network's CA, and a name the ledger
+// records as a node. A certificate the CA issued for a node that was never admitted gets nowhere.
+TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
+  LocalNetwork network(1);
+  network.StartAll();
+  ASSERT_GE(network.AwaitLeader(), 0);
+  ASSERT_GE(network.AddNode("node9"), 0);  // key and CA-signed certificate, never admitted
+  std::string tls = network.dir() + "/net/tls/";
+  auto forward_as = [&](const std::string& name) {
+    TlsIdentity identity{testing::ReadFile(tls + "ca.crt"), testing::ReadFile(tls + name + ".crt"),
+                         testing::ReadFile(tls + name + ".key")};
+    auto stub = v1::PeerLedgerService::NewStub(
+        grpc::CreateCustomChannel(network.peer_address(0), MutualTlsChannelCredentials(identity),
+                                  MutualTlsChannelArguments(network.name(0))));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::ForwardRequest request;
+    request.set_transaction("not a transaction");
+    v1::SubmitTransactionResponse response;
+    return stub->Forward(&context, request, &response);
+  };
+  grpc::Status stranger = forward_as("node9");
+  EXPECT_EQ(stranger.error_code(), grpc::StatusCode::PERMISSION_DENIED) << stranger.error_message();
+  EXPECT_TRUE(forward_as("node1").ok()) << "a recorded node's certificate is accepted";
 }
 
 }  // namespace
