@@ -255,8 +255,9 @@ void Node::ApplyBlockEntry(const raft::Entry& entry) {
   if (nodes_changed) {
     RefreshNodes();
     UpdatePeers();
-    auto self = nodes().find(config_.name);
-    if (self != nodes().end() && self->second.membership() == v1::NODE_MEMBERSHIP_REMOVED) {
+    std::map<std::string, v1::NodeInfo> known = nodes();
+    auto self = known.find(config_.name);
+    if (self != known.end() && self->second.membership() == v1::NODE_MEMBERSHIP_REMOVED) {
       Log(StrCat("this node was removed from the cluster at height ", block->header.height(),
                  "; it no longer takes part and can be stopped"));
     }

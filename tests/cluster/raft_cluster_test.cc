@@ -191,7 +191,7 @@ TEST(RaftCluster, LearnerJoinsIsPromotedAndAnotherNodeIsRemoved) {
       leader, {"--key", network.member_key_path("acme-bio-admin"), "cluster", "add-learner",
                "--name", "node4", "--node-key", network.node_key_path("node4"), "--address",
                network.address(added), "--peer-address", network.peer_address(added)});
-  ASSERT_EQ(learner.exit_code, 0) << learner.err;
+  ASSERT_EQ(learner.exit_code, 0) << learner.err << "\nleader log:\n" << network.log(leader);
   ASSERT_TRUE(network.AwaitSameHead({0, 1, 2, added}));
 
   auto raft_role = [&](const std::string& name) {
