@@ -9,6 +9,7 @@
 #include "trialledger/sdk/client.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/latency_summary.h"
 #include "trialledger/sdk/roles.h"
 #include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/tx_builder.h"
@@ -28,12 +29,6 @@ struct Client {
   uint64_t submitted = 0, committed = 0, rejected = 0, errors = 0;
   std::string first_error;
 };
-
-double Percentile(std::vector<double>& sorted, double fraction) {
-  if (sorted.empty()) return 0;
-  size_t index = static_cast<size_t>(fraction * static_cast<double>(sorted.size() - 1));
-  return sorted[index];
-}
 
 // Registers the clients' keys as members of the admin's organisation, all in one go.
 absl::Status RegisterClients(LedgerClient& node, const KeyFile& admin,
@@ -172,11 +167,11 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
     if (report.first_error.empty()) report.first_error = client.first_error;
     latencies.insert(latencies.end(), client.latencies_ms.begin(), client.latencies_ms.end());
   }
-  std::sort(latencies.begin(), latencies.end());
   report.committed_per_s = static_cast<double>(report.committed) / report.elapsed_s;
-  report.latency_p50_ms = Percentile(latencies, 0.50);
-  report.latency_p99_ms = Percentile(latencies, 0.99);
-  report.latency_max_ms = latencies.empty() ? 0 : latencies.back();
+  LatencySummary summary = SummarizeLatencies(std::move(latencies));
+  report.latency_p50_ms = summary.p50_ms;
+  report.latency_p99_ms = summary.p99_ms;
+  report.latency_max_ms = summary.max_ms;
   return report;
 }
 
