@@ -1,0 +1,36 @@
+// Every limit of the contracts layer, in one place. The gas and batch limits decide which
+// SubmitFacts transactions are valid, so every node must agree on them: changing one is a
+// protocol change.
+#ifndef TRIALLEDGER_CONTRACTS_LIMITS_H_
+#define TRIALLEDGER_CONTRACTS_LIMITS_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tl::contracts {
+
+// Gas for one contract run (one transaction). The VM allocates memory only as gas allows
+// (about 8 bytes per unit of gas in the worst case: ~400 MB at the VM's 50M ceiling), so
+// 2,000,000 keeps one run under ~16 MB on every node while leaving room for a full batch of
+// facts against a large SOW; the compiler checks each entry point's worst case against it.
+inline constexpr int64_t kGasPerTransaction = 2'000'000;
+
+// Facts in one SubmitFacts batch. The compiler may lower this per contract (metadata
+// `facts_per_batch_max`) so that a full batch always fits kGasPerTransaction.
+inline constexpr int64_t kFactsPerBatchMax = 32;
+
+// Text fields of a fact (source system, record id, study, site, subject, visit type, category,
+// audit user) in bytes; keeps storage keys and stored fact records small and their gas bounded.
+inline constexpr size_t kFactFieldBytesMax = 64;
+inline constexpr size_t kAuditReasonBytesMax = 256;
+
+// The SOW source file, and a few structural caps that keep generated code within VM limits.
+inline constexpr size_t kSowSourceBytesMax = 256 * 1024;
+inline constexpr size_t kSowItemsMax = 64;              // milestones, unit fees, rules, ... each
+inline constexpr int64_t kLoopIterationsMax = 1000;     // `for i in a .. b` in SOW functions
+inline constexpr size_t kExpressionDepthMax = 64;       // nested parentheses, calls, blocks
+inline constexpr size_t kExpressionOperatorsMax = 256;  // binary operators in one expression
+
+}  // namespace tl::contracts
+
+#endif  // TRIALLEDGER_CONTRACTS_LIMITS_H_

@@ -1,0 +1,61 @@
+#include "trialledger/contracts/compiler.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include "checker.h"
+#include "codegen.h"
+#include "diagnostic.h"
+#include "metadata.h"
+#include "parser.h"
+#include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/strings.h"
+#include "trialledger/vm/vm.h"
+
+namespace tl::contracts {
+
+absl::StatusOr<CompiledContract> CompileSow(std::string_view source, std::string_view file_name) {
+  CompiledContract compiled;
+  try {
+    SowFile file = Parse(source);
+    Check(&file);
+    GeneratedModule generated = Generate(file);
+    absl::StatusOr<std::shared_ptr<const vm::Program>> program =
+        vm::LoadProgram(generated.module_bytes);
+    if (!program.ok()) {
+      throw CompileError{
+          file.contract.span,
+          StrCat("the generated code does not fit the VM (", program.status().message(),
+                 "); the SOW is too large, split its rules or functions")};
+    }
+    compiled.code_hash = Blake2b256(generated.module_bytes);
+    compiled.metadata = BuildMetadata(file, source, generated);
+    compiled.metadata.set_code_hash(compiled.code_hash);
+    compiled.metadata.set_source_hash(Blake2b256(source));
+    compiled.module_bytes = std::move(generated.module_bytes);
+  } catch (const CompileError& error) {
+    return absl::InvalidArgumentError(FormatDiagnostic(file_name, source, error));
+  }
+  return compiled;
+}
+
+std::string SerializeMetadata(const trialledger::v1::ContractMetadata& metadata) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    metadata.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+absl::StatusOr<trialledger::v1::ContractMetadata> ParseMetadata(std::string_view bytes) {
+  trialledger::v1::ContractMetadata metadata;
+  if (!metadata.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::InvalidArgumentError("contract metadata does not decode");
+  }
+  return metadata;
+}
+
+}  // namespace tl::contracts
