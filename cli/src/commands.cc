@@ -23,6 +23,8 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddTxCommands(app, context);
   AddBlockCommands(app, context);
   AddMemberCommands(app, context);
+  AddContractCommands(app, context);
+  AddFactsCommands(app, context);
   AddVerifyCommand(app, context);
   AddBenchCommand(app, context);
 }

@@ -17,6 +17,9 @@ void AddMemberCommands(CLI::App& app, Context& context);
 void AddVerifyCommand(CLI::App& app, Context& context);
 void AddBenchCommand(CLI::App& app, Context& context);
 void AddClusterCommands(CLI::App& app, Context& context);
+void AddContractCommands(CLI::App& app, Context& context);
+// `facts` and `milestones`.
+void AddFactsCommands(CLI::App& app, Context& context);
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);

@@ -1,5 +1,7 @@
 #include "ledger_json.h"
 
+#include "contract_json.h"
+
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/strings.h"
@@ -29,6 +31,29 @@ std::string PayloadSummary(const v1::TxBody& body) {
     case v1::TxBody::kRotateKey:
       return StrCat("rotate key ", Short(body.rotate_key().old_public_key()), " -> ",
                     Short(body.rotate_key().new_public_key()));
+    case v1::TxBody::kChangeNode:
+      return StrCat("change node ", body.change_node().node_name(),
+                    body.change_node().node().name());
+    case v1::TxBody::kTransferLeadership:
+      return StrCat("transfer leadership to ", body.transfer_leadership().node_name());
+    case v1::TxBody::kProposeContract:
+      return StrCat("propose contract ", body.propose_contract().contract_id(), " (code ",
+                    Short(body.propose_contract().code().code_hash()), ")");
+    case v1::TxBody::kAcceptContract:
+      return StrCat("accept contract ", body.accept_contract().contract_id(), " (code ",
+                    Short(body.accept_contract().code_hash()), ")");
+    case v1::TxBody::kProposeAmendment:
+      return StrCat("propose amendment of ", body.propose_amendment().contract_id(), " (code ",
+                    Short(body.propose_amendment().code().code_hash()), ")");
+    case v1::TxBody::kAcceptAmendment:
+      return StrCat("accept amendment ", body.accept_amendment().version(), " of ",
+                    body.accept_amendment().contract_id());
+    case v1::TxBody::kCloseContract:
+      return StrCat("close contract ", body.close_contract().contract_id(), ": ",
+                    body.close_contract().reason());
+    case v1::TxBody::kSubmitFacts:
+      return StrCat(body.submit_facts().facts_size(), " facts for contract ",
+                    body.submit_facts().contract_id());
     default:
       return "(no payload)";
   }
@@ -50,6 +75,7 @@ Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result,
   if (result != nullptr) {
     json["result"] = ResultCodeName(result->code());
     json["message"] = result->message();
+    if (result->has_contract()) json["contract"] = ContractOutcomeJson(result->contract());
   }
   return json;
 }

@@ -185,4 +185,10 @@ absl::StatusOr<std::string> EncodeFactBatch(const trialledger::v1::FactBatch& ba
   return vm::EncodeValue(*list);
 }
 
+std::optional<FactKind> FactKindOf(const Fact& fact) {
+  absl::StatusOr<FactParts> parts = PartsOf(fact);
+  if (!parts.ok()) return std::nullopt;
+  return parts->kind;
+}
+
 }  // namespace tl::contracts

@@ -7,6 +7,7 @@
 
 #include "checker.h"
 #include "sow_text.h"
+#include "trialledger/contracts/display.h"
 #include "trialledger/contracts/runtime.h"
 #include "trialledger/vm/value_codec.h"
 
@@ -46,8 +47,7 @@ std::string FormatValue(const Value& value) {
     case vm::Type::kMoney:
       return FormatMoney(static_cast<int64_t>(value.MoneyMinor()), value.MoneyCurrency().code());
     case vm::Type::kTime:
-      return value.AsTimeMs() % kMsPerDay == 0 ? FormatIsoDate(value.AsTimeMs())
-                                               : FormatIsoTimestamp(value.AsTimeMs());
+      return FormatDate(value.AsTimeMs());
     case vm::Type::kString:
       return std::string(value.AsString());
     case vm::Type::kInt:

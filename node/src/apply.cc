@@ -142,7 +142,8 @@ absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view 
   AppliedBlock applied;
   applied.results.reserve(block.block.transactions_size());
   for (const v1::Transaction& tx : block.block.transactions()) {
-    applied.results.push_back(ApplyTransaction(tx, chain_id, height, overlay));
+    applied.results.push_back(
+        ApplyTransaction(tx, chain_id, TxContext{height, block.header.time_ms()}, overlay));
   }
   applied.writes = overlay.writes();
   applied.head.height = height;

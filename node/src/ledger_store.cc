@@ -2,6 +2,8 @@
 
 #include <leveldb/write_batch.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "trialledger/sdk/codec.h"
@@ -40,6 +42,39 @@ leveldb::ReadOptions CheckedReads() {
 
 leveldb::Slice AsSlice(std::string_view bytes) {
   return {bytes.data(), bytes.size()};
+}
+
+// A read error of the state would make this node compute a different result than its peers: the
+// node stops rather than go on.
+std::optional<std::string> ReadStateKey(leveldb::DB* db, const leveldb::ReadOptions& options,
+                                        std::string_view state_key) {
+  std::string value;
+  leveldb::Status status = db->Get(options, store_keys::State(state_key), &value);
+  if (status.IsNotFound()) return std::nullopt;
+  if (!status.ok()) {
+    std::fprintf(stderr, "fatal: state read failed: %s\n", status.ToString().c_str());
+    std::abort();
+  }
+  return value;
+}
+
+std::vector<std::pair<std::string, std::string>> ScanStateKeys(leveldb::DB* db,
+                                                               const leveldb::ReadOptions& options,
+                                                               std::string_view prefix,
+                                                               std::string_view start,
+                                                               size_t limit) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  std::string stored_prefix = store_keys::State(prefix);
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(options));
+  for (it->Seek(store_keys::State(std::max(prefix, start)));
+       it->Valid() && it->key().starts_with(stored_prefix) && entries.size() < limit; it->Next()) {
+    entries.emplace_back(it->key().ToString().substr(1), it->value().ToString());
+  }
+  if (!it->status().ok()) {
+    std::fprintf(stderr, "fatal: state scan failed: %s\n", it->status().ToString().c_str());
+    std::abort();
+  }
+  return entries;
 }
 
 }  // namespace
@@ -165,15 +200,7 @@ absl::Status LedgerStore::CheckHead() {
 }
 
 std::optional<std::string> LedgerStore::Get(std::string_view state_key) const {
-  std::string value;
-  leveldb::Status status = db_->Get(CheckedReads(), store_keys::State(state_key), &value);
-  if (status.IsNotFound()) return std::nullopt;
-  if (!status.ok()) {
-    // A read error of the state would make this node compute a different result than its peers.
-    std::fprintf(stderr, "fatal: state read failed: %s\n", status.ToString().c_str());
-    std::abort();
-  }
-  return value;
+  return ReadStateKey(db_.get(), CheckedReads(), state_key);
 }
 
 ChainHead LedgerStore::head() const {
@@ -239,17 +266,35 @@ uint64_t LedgerStore::raft_applied() const {
 
 std::vector<std::pair<std::string, std::string>> LedgerStore::ScanState(
     std::string_view prefix) const {
-  std::vector<std::pair<std::string, std::string>> entries;
-  std::string start = store_keys::State(prefix);
-  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(CheckedReads()));
-  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
-    entries.emplace_back(it->key().ToString().substr(1), it->value().ToString());
+  return ScanStateKeys(db_.get(), CheckedReads(), prefix, prefix, SIZE_MAX);
+}
+
+StateSnapshot::StateSnapshot(leveldb::DB* db) : db_(db), snapshot_(db->GetSnapshot()) {
+  std::string bytes;
+  leveldb::ReadOptions options = CheckedReads();
+  options.snapshot = snapshot_;
+  v1::HeadRecord record;
+  if (db_->Get(options, AsSlice(store_keys::kHead), &bytes).ok() && record.ParseFromString(bytes)) {
+    height_ = record.height();
   }
-  if (!it->status().ok()) {
-    std::fprintf(stderr, "fatal: state scan failed: %s\n", it->status().ToString().c_str());
-    std::abort();
-  }
-  return entries;
+}
+
+StateSnapshot::~StateSnapshot() {
+  db_->ReleaseSnapshot(snapshot_);
+}
+
+std::optional<std::string> StateSnapshot::Get(std::string_view state_key) const {
+  leveldb::ReadOptions options = CheckedReads();
+  options.snapshot = snapshot_;
+  return ReadStateKey(db_, options, state_key);
+}
+
+std::vector<std::pair<std::string, std::string>> StateSnapshot::Scan(std::string_view prefix,
+                                                                     std::string_view start,
+                                                                     size_t limit) const {
+  leveldb::ReadOptions options = CheckedReads();
+  options.snapshot = snapshot_;
+  return ScanStateKeys(db_, options, prefix, start, limit);
 }
 
 absl::StatusOr<v1::Block> LedgerStore::ReadBlock(uint64_t height) const {

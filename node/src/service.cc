@@ -1,5 +1,7 @@
 #include "trialledger/node/service.h"
 
+#include "contract_queries.h"
+
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/strings.h"
@@ -17,6 +19,14 @@ Deadline DeadlineOf(const grpc::ServerContext& context) {
   if (remaining <= std::chrono::system_clock::duration::zero()) return now;
   return std::min(cap,
                   now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
+}
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  grpc::StatusCode code = absl::IsNotFound(status)          ? grpc::StatusCode::NOT_FOUND
+                          : absl::IsInvalidArgument(status) ? grpc::StatusCode::INVALID_ARGUMENT
+                                                            : grpc::StatusCode::INTERNAL;
+  return grpc::Status(code, std::string(MessageOf(status)));
 }
 
 }  // namespace
@@ -128,6 +138,34 @@ grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no member has that public key");
   }
   return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListContracts(grpc::ServerContext*, const v1::ListContractsRequest*,
+                                              v1::ListContractsResponse* response) {
+  return ToGrpc(node::ListContracts(*node_.Snapshot(), response));
+}
+
+grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext*,
+                                            const v1::GetContractRequest* request,
+                                            v1::GetContractResponse* response) {
+  return ToGrpc(node::GetContract(*node_.Snapshot(), *request, response));
+}
+
+grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext*,
+                                              const v1::GetMilestonesRequest* request,
+                                              v1::GetMilestonesResponse* response) {
+  return ToGrpc(node::GetMilestones(*node_.Snapshot(), *request, response));
+}
+
+grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext*, const v1::ListFactsRequest* request,
+                                          v1::ListFactsResponse* response) {
+  return ToGrpc(node::ListFacts(*node_.Snapshot(), *request, response));
+}
+
+grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext*,
+                                                   const v1::ListContractEventsRequest* request,
+                                                   v1::ListContractEventsResponse* response) {
+  return ToGrpc(node::ListContractEvents(*node_.Snapshot(), *request, response));
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,

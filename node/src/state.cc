@@ -28,6 +28,21 @@ std::string AdminCount(std::string_view org) {
 std::string NodeId(uint64_t raft_id) {
   return StrCat("node-id/", EncodeU64(raft_id));
 }
+std::string Contract(std::string_view contract_id) {
+  return StrCat(kContractPrefix, contract_id);
+}
+std::string ContractCode(std::string_view code_hash, std::string_view source_hash) {
+  return StrCat("contract-code/", code_hash, source_hash);
+}
+std::string ContractData(std::string_view contract_id) {
+  return StrCat("contract-data/", contract_id, "/");
+}
+std::string ContractFact(std::string_view contract_id, uint64_t seq) {
+  return StrCat("contract-fact/", contract_id, "/", EncodeU64(seq));
+}
+std::string ContractEvent(std::string_view contract_id, uint64_t seq) {
+  return StrCat("contract-event/", contract_id, "/", EncodeU64(seq));
+}
 }  // namespace state_keys
 
 std::optional<std::string> StateOverlay::Get(std::string_view key) const {

@@ -1,6 +1,7 @@
 #include "trialledger/node/tx_rules.h"
 
 #include "cluster_payloads.h"
+#include "contract_payloads.h"
 #include "identity_payloads.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
@@ -58,6 +59,7 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
 }
 
 v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord& signer) {
+  if (IsContractPayload(body.payload_case())) return CheckContractRole(body, signer);
   switch (body.payload_case()) {
     case v1::TxBody::kNote:
       return TxOk();
@@ -78,8 +80,9 @@ v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord&
   }
 }
 
-v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer, uint64_t height,
-                            StateOverlay& overlay) {
+v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
+                            const TxContext& context, StateOverlay& overlay) {
+  const uint64_t height = context.height;
   v1::TxResult permitted = CheckRolePermission(tx.body, signer);
   if (permitted.code() != v1::TX_OK) return permitted;
   const StateReader& parent = overlay;
@@ -105,7 +108,9 @@ v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
       result = ExecuteTransferLeadership(tx.body.transfer_leadership(), scratch);
       break;
     default:
-      result = TxReject(v1::TX_MALFORMED, "unknown payload");
+      result = IsContractPayload(tx.body.payload_case())
+                   ? ExecuteContractPayload(tx, signer, context, scratch)
+                   : TxReject(v1::TX_MALFORMED, "unknown payload");
       break;
   }
   if (result.code() == v1::TX_OK) overlay.Absorb(std::move(scratch));
@@ -113,8 +118,9 @@ v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
   return result;
 }
 
-v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_id, uint64_t height,
-                              StateOverlay& overlay) {
+v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_id,
+                              const TxContext& context, StateOverlay& overlay) {
+  const uint64_t height = context.height;
   absl::StatusOr<DecodedTx> decoded = DecodeTransaction(tx);
   if (!decoded.ok()) {
     return TxReject(tx.ByteSizeLong() > limits::kTxBytesMax ? v1::TX_TOO_LARGE : v1::TX_MALFORMED,
@@ -129,7 +135,7 @@ v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_
   }
   overlay.Put(state_keys::Nonce(decoded->body.signer_public_key()),
               EncodeU64(decoded->body.nonce()));
-  return ExecutePayload(*decoded, signer.record, height, overlay);
+  return ExecutePayload(*decoded, signer.record, context, overlay);
 }
 
 }  // namespace tl::node

@@ -108,4 +108,46 @@ absl::StatusOr<v1::GetMemberResponse> LedgerClient::GetMember(const std::string&
                                                            request);
 }
 
+absl::StatusOr<v1::ListContractsResponse> LedgerClient::ListContracts() {
+  return Call<v1::ListContractsRequest, v1::ListContractsResponse>(
+      &v1::LedgerService::Stub::ListContracts, v1::ListContractsRequest());
+}
+
+absl::StatusOr<v1::GetContractResponse> LedgerClient::GetContract(const std::string& contract_id,
+                                                                  bool with_source) {
+  v1::GetContractRequest request;
+  request.set_contract_id(contract_id);
+  request.set_with_source(with_source);
+  return Call<v1::GetContractRequest, v1::GetContractResponse>(
+      &v1::LedgerService::Stub::GetContract, request);
+}
+
+absl::StatusOr<v1::GetMilestonesResponse> LedgerClient::GetMilestones(
+    const std::string& contract_id) {
+  v1::GetMilestonesRequest request;
+  request.set_contract_id(contract_id);
+  return Call<v1::GetMilestonesRequest, v1::GetMilestonesResponse>(
+      &v1::LedgerService::Stub::GetMilestones, request);
+}
+
+absl::StatusOr<v1::ListFactsResponse> LedgerClient::ListFacts(const std::string& contract_id,
+                                                              uint64_t from_seq, uint32_t limit) {
+  v1::ListFactsRequest request;
+  request.set_contract_id(contract_id);
+  request.set_from_seq(from_seq);
+  request.set_limit(limit);
+  return Call<v1::ListFactsRequest, v1::ListFactsResponse>(&v1::LedgerService::Stub::ListFacts,
+                                                           request);
+}
+
+absl::StatusOr<v1::ListContractEventsResponse> LedgerClient::ListContractEvents(
+    const std::string& contract_id, uint64_t from_seq, uint32_t limit) {
+  v1::ListContractEventsRequest request;
+  request.set_contract_id(contract_id);
+  request.set_from_seq(from_seq);
+  request.set_limit(limit);
+  return Call<v1::ListContractEventsRequest, v1::ListContractEventsResponse>(
+      &v1::LedgerService::Stub::ListContractEvents, request);
+}
+
 }  // namespace tl

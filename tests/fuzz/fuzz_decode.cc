@@ -40,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::StatusOr<tl::DecodedTx> tx = tl::DecodeTransaction(bytes);
   if (tx.ok()) {
     tl::node::StateOverlay overlay(fixture.ledger.state());
-    tl::node::ApplyTransaction(tx->tx, fixture.network.chain_id(), head.height + 1, overlay);
+    tl::node::ApplyTransaction(tx->tx, fixture.network.chain_id(),
+                               {head.height + 1, head.time_ms + 1}, overlay);
   }
   absl::StatusOr<tl::DecodedBlock> block = tl::DecodeBlock(bytes);
   if (block.ok()) {

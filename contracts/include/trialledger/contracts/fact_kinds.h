@@ -9,6 +9,8 @@
 #include <span>
 #include <string_view>
 
+#include "trialledger/v1/facts.pb.h"
+
 namespace tl::contracts {
 
 enum class FactKind : int64_t {
@@ -35,6 +37,9 @@ std::span<const FactKind> AllFactKinds();
 // SOW and JSON name, e.g. "subject_enrolled".
 std::string_view FactKindName(FactKind kind);
 std::optional<FactKind> FactKindFromName(std::string_view name);
+
+// The kind of a fact message; nullopt when none is set.
+std::optional<FactKind> FactKindOf(const trialledger::v1::Fact& fact);
 
 // Which fields a fact of this kind carries.
 bool FactHasSite(FactKind kind);

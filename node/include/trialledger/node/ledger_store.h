@@ -36,6 +36,27 @@ inline constexpr std::string_view kRaftApplied = "A";
 inline constexpr std::string_view kRaftLogPrefix = "raft/";
 }  // namespace store_keys
 
+// The committed state at one moment (a LevelDB snapshot): a read that spans several keys sees
+// the state after one block, never part of the next. For read RPCs.
+class StateSnapshot : public StateReader {
+ public:
+  StateSnapshot(leveldb::DB* db);
+  ~StateSnapshot() override;
+  StateSnapshot(const StateSnapshot&) = delete;
+  StateSnapshot& operator=(const StateSnapshot&) = delete;
+
+  std::optional<std::string> Get(std::string_view state_key) const override;
+  // Up to `limit` entries whose key starts with `prefix`, from `start` (a full key) on, in order.
+  std::vector<std::pair<std::string, std::string>> Scan(std::string_view prefix,
+                                                        std::string_view start, size_t limit) const;
+  uint64_t height() const { return height_; }
+
+ private:
+  leveldb::DB* db_;
+  const leveldb::Snapshot* snapshot_;
+  uint64_t height_ = 0;
+};
+
 class LedgerStore : public StateReader {
  public:
   // Opens or creates the store in `dir`. A new store gets the genesis state; an existing one must
@@ -58,6 +79,9 @@ class LedgerStore : public StateReader {
   uint64_t raft_applied() const;
   // Every state entry whose key starts with `prefix`, in key order.
   std::vector<std::pair<std::string, std::string>> ScanState(std::string_view prefix) const;
+  std::unique_ptr<StateSnapshot> Snapshot() const {
+    return std::make_unique<StateSnapshot>(db_.get());
+  }
   leveldb::DB* db() { return db_.get(); }
 
   absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const;

@@ -85,6 +85,8 @@ class Node {
   v1::GetMemberResponse Member(const std::string& public_key) const;
   absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const { return store_->ReadBlock(height); }
   ChainHead head() const { return store_->head(); }
+  // The committed state as of now, for reads that span several keys.
+  std::unique_ptr<StateSnapshot> Snapshot() const { return store_->Snapshot(); }
   // Waits until the head is at least `height`; false on deadline or stop.
   bool WaitForHeight(uint64_t height, Deadline deadline);
   const NodeConfig& config() const { return config_; }

@@ -33,6 +33,17 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                             grpc::ServerWriter<v1::Block>* writer) override;
   grpc::Status GetMember(grpc::ServerContext* context, const v1::GetMemberRequest* request,
                          v1::GetMemberResponse* response) override;
+  grpc::Status ListContracts(grpc::ServerContext* context, const v1::ListContractsRequest* request,
+                             v1::ListContractsResponse* response) override;
+  grpc::Status GetContract(grpc::ServerContext* context, const v1::GetContractRequest* request,
+                           v1::GetContractResponse* response) override;
+  grpc::Status GetMilestones(grpc::ServerContext* context, const v1::GetMilestonesRequest* request,
+                             v1::GetMilestonesResponse* response) override;
+  grpc::Status ListFacts(grpc::ServerContext* context, const v1::ListFactsRequest* request,
+                         v1::ListFactsResponse* response) override;
+  grpc::Status ListContractEvents(grpc::ServerContext* context,
+                                  const v1::ListContractEventsRequest* request,
+                                  v1::ListContractEventsResponse* response) override;
 
  private:
   Node& node_;

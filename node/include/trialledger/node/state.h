@@ -11,6 +11,11 @@
 //                              derive from node keys and must not collide
 //   voter-count                nodes whose membership is VOTER, 8 bytes big-endian
 //   admin-count/<org>          active admin keys of the organisation, 8 bytes big-endian
+//   contract/<id>              ContractRecord: status, versions, signatures, counts
+//   contract-code/<code hash><source hash>  StoredCode: SOW source, module and metadata
+//   contract-data/<id>/<key>   the contract's own storage (every version of it shares it)
+//   contract-fact/<id>/<seq>   FactRecord, seq 8 bytes big-endian from 1
+//   contract-event/<id>/<seq>  EventRecord, seq 8 bytes big-endian from 1
 #pragma once
 
 #include <cstdint>
@@ -29,7 +34,13 @@ std::string Nonce(std::string_view public_key);
 std::string Node(std::string_view name);
 std::string AdminCount(std::string_view org);
 std::string NodeId(uint64_t raft_id);
+std::string Contract(std::string_view contract_id);
+std::string ContractCode(std::string_view code_hash, std::string_view source_hash);
+std::string ContractData(std::string_view contract_id);  // the prefix of its storage
+std::string ContractFact(std::string_view contract_id, uint64_t seq);
+std::string ContractEvent(std::string_view contract_id, uint64_t seq);
 inline constexpr std::string_view kNodePrefix = "node/";
+inline constexpr std::string_view kContractPrefix = "contract/";
 inline constexpr std::string_view kVoterCount = "voter-count";
 }  // namespace state_keys
 

@@ -12,6 +12,12 @@
 
 namespace tl::node {
 
+// Where a transaction is applied: the block's height and time (the only clock contracts see).
+struct TxContext {
+  uint64_t height = 0;
+  int64_t block_time_ms = 0;
+};
+
 struct SignerState {
   v1::MemberRecord record;
   uint64_t next_nonce = 1;
@@ -30,11 +36,11 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
 v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord& signer);
 
 // Runs the payload. On TX_OK its writes are in `overlay`; on rejection `overlay` is unchanged.
-v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer, uint64_t height,
-                            StateOverlay& overlay);
+v1::TxResult ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
+                            const TxContext& context, StateOverlay& overlay);
 
 // Envelope, nonce and payload together, as the apply pipeline runs them for each transaction.
-v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_id, uint64_t height,
-                              StateOverlay& overlay);
+v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_id,
+                              const TxContext& context, StateOverlay& overlay);
 
 }  // namespace tl::node

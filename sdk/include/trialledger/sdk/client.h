@@ -34,6 +34,15 @@ class LedgerClient {
   absl::StatusOr<v1::GetBlockResponse> GetBlock(uint64_t height);
   absl::StatusOr<v1::ListBlocksResponse> ListBlocks(uint64_t from_height, uint32_t limit);
   absl::StatusOr<v1::GetMemberResponse> GetMember(const std::string& public_key);
+  absl::StatusOr<v1::ListContractsResponse> ListContracts();
+  absl::StatusOr<v1::GetContractResponse> GetContract(const std::string& contract_id,
+                                                      bool with_source);
+  absl::StatusOr<v1::GetMilestonesResponse> GetMilestones(const std::string& contract_id);
+  absl::StatusOr<v1::ListFactsResponse> ListFacts(const std::string& contract_id, uint64_t from_seq,
+                                                  uint32_t limit);
+  absl::StatusOr<v1::ListContractEventsResponse> ListContractEvents(const std::string& contract_id,
+                                                                    uint64_t from_seq,
+                                                                    uint32_t limit);
 
   v1::LedgerService::Stub& stub() { return *stub_; }
   const std::string& address() const { return address_; }

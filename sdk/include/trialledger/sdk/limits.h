@@ -25,6 +25,7 @@ inline constexpr size_t kMempoolTxsMax = 20000;
 inline constexpr size_t kMempoolBytesMax = 64 * 1024 * 1024;
 inline constexpr size_t kMempoolPerSignerMax = 2048;
 inline constexpr uint32_t kListBlocksMax = 1000;
+inline constexpr uint32_t kListRecordsMax = 1000;  // facts or contract events in one list answer
 inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
 
 // Between nodes (the mutual-TLS peer endpoint).

@@ -1,0 +1,163 @@
+// `trialledger facts ...` and `trialledger milestones ...`: what the oracles reported to a
+// contract, and what it made of it. Submitting signs with an oracle key (--key); the contract's
+// feed bindings decide which key may report which kind of fact.
+#include "commands.h"
+#include "contract_json.h"
+#include "trialledger/contracts/facts_json.h"
+#include "trialledger/sdk/file_util.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::cli {
+namespace {
+
+// The batch limit of the contract's active version: a file with more facts goes as several
+// transactions, in file order.
+int64_t BatchLimit(const v1::GetContractResponse& contract) {
+  for (const v1::ContractVersionView& view : contract.versions()) {
+    if (view.version().status() == v1::VERSION_STATUS_ACTIVE) {
+      return std::max<int64_t>(1, view.metadata().facts_per_batch_max());
+    }
+  }
+  throw CommandError{
+      StrCat("contract ", contract.record().contract_id(), " is not active: it accepts no facts")};
+}
+
+void AddSubmit(CLI::App& facts, Context& context) {
+  struct Options {
+    std::string contract, file;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* submit = facts.add_subcommand(
+      "submit", "Submit the facts of a JSON file (docs/sow-language.md, \"Facts\") to a contract");
+  submit->add_option("--contract", options->contract, "contract id")->required();
+  submit->add_option("--file", options->file, "FACTS.json")->required();
+  submit->callback([&context, options] {
+    std::string text = Context::Check(ReadWholeFile(options->file));
+    v1::FactBatch all = Context::Check(contracts::ParseFactsJson(text, options->file));
+    if (!all.contract_id().empty() && all.contract_id() != options->contract) {
+      throw CommandError{StrCat(options->file, ": the file is for contract '", all.contract_id(),
+                                "', not '", options->contract, "'")};
+    }
+    if (all.facts().empty()) throw CommandError{StrCat(options->file, ": no facts")};
+    int64_t limit =
+        BatchLimit(Context::Check(context.client().GetContract(options->contract, false)));
+    Json outcomes = Json::array();
+    Json events = Json::array();
+    Json transactions = Json::array();
+    for (int start = 0; start < all.facts_size(); start += static_cast<int>(limit)) {
+      v1::FactBatch batch;
+      batch.set_contract_id(options->contract);
+      for (int i = start; i < std::min<int>(all.facts_size(), start + static_cast<int>(limit)); ++i)
+        *batch.add_facts() = all.facts(i);
+      v1::SubmitTransactionResponse response =
+          context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
+      transactions.push_back(SubmissionJson(response));
+      Json outcome = ContractOutcomeJson(response.result().contract());
+      for (Json& fact : outcome["facts"]) {
+        fact["fact"] = fact["fact"].get<int>() + start;
+        outcomes.push_back(std::move(fact));
+      }
+      for (Json& event : outcome["events"])
+        events.push_back(std::move(event));
+    }
+    Print(Json{{"contract_id", options->contract},
+               {"facts", std::move(outcomes)},
+               {"events", std::move(events)},
+               {"transactions", std::move(transactions)}},
+          context.format());
+  });
+}
+
+void AddList(CLI::App& facts, Context& context) {
+  struct Options {
+    std::string contract;
+    uint64_t from = 1;
+    uint32_t limit = 0;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* list =
+      facts.add_subcommand("list", "Every fact submitted to a contract, with its outcome");
+  list->add_option("--contract", options->contract, "contract id")->required();
+  list->add_option("--from", options->from, "first sequence number")->capture_default_str();
+  list->add_option("--limit", options->limit, "at most this many (default: all)");
+  list->callback([&context, options] {
+    Json rows = Json::array();
+    uint64_t next = options->from;
+    // Pages until the end, or until --limit facts are shown.
+    while (next != 0 && (options->limit == 0 || rows.size() < options->limit)) {
+      uint32_t want = options->limit == 0 ? 0 : options->limit - static_cast<uint32_t>(rows.size());
+      v1::ListFactsResponse page =
+          Context::Check(context.client().ListFacts(options->contract, next, want));
+      for (const v1::FactRecord& fact : page.facts())
+        rows.push_back(FactRecordJson(fact));
+      next = page.next_seq();
+    }
+    Print(rows, context.format());
+  });
+}
+
+void AddMilestones(CLI::App& app, Context& context) {
+  CLI::App* milestones =
+      app.add_subcommand("milestones", "A contract's milestones: status, amount and evidence");
+  milestones->require_subcommand(1);
+
+  auto list_contract = std::make_shared<std::string>();
+  CLI::App* list = milestones->add_subcommand("list", "Every milestone of a contract");
+  list->add_option("--contract", *list_contract, "contract id")->required();
+  list->callback([&context, list_contract] {
+    v1::GetMilestonesResponse found =
+        Context::Check(context.client().GetMilestones(*list_contract));
+    Json rows = Json::array();
+    for (const v1::MilestoneView& m : found.milestones()) {
+      Json row = MilestoneJson(m);
+      if (context.format() == OutputFormat::kTable) {
+        // One line per milestone: the evidence as a list, the long fields in `milestones show`.
+        row["evidence"] = StrCat(m.evidence_size(), " facts");
+        for (const char* field : {"amount_minor", "completing_fact", "fact_date",
+                                  "constraint_released", "obligation", "title"}) {
+          row.erase(field);
+        }
+      }
+      rows.push_back(std::move(row));
+    }
+    Print(rows, context.format());
+  });
+
+  struct ShowOptions {
+    std::string contract, name;
+  };
+  auto show_options = std::make_shared<ShowOptions>();
+  CLI::App* show = milestones->add_subcommand("show", "One milestone in full, with its evidence");
+  show->add_option("name", show_options->name, "milestone name")->required();
+  show->add_option("--contract", show_options->contract, "contract id")->required();
+  show->callback([&context, show_options] {
+    v1::GetMilestonesResponse found =
+        Context::Check(context.client().GetMilestones(show_options->contract));
+    for (const v1::MilestoneView& m : found.milestones()) {
+      if (m.name() != show_options->name) continue;
+      Json json = MilestoneJson(m);
+      json["contract_id"] = found.contract_id();
+      json["version"] = found.version();
+      Json evidence = Json::array();
+      for (const std::string& fact : m.evidence())
+        evidence.push_back(Json{{"fact_id", fact}});
+      json["evidence"] = std::move(evidence);
+      Print(json, context.format());
+      return;
+    }
+    throw CommandError{StrCat("contract ", show_options->contract, " has no milestone '",
+                              show_options->name, "'")};
+  });
+}
+
+}  // namespace
+
+void AddFactsCommands(CLI::App& app, Context& context) {
+  CLI::App* facts = app.add_subcommand("facts", "Signed trial facts reported to a contract");
+  facts->require_subcommand(1);
+  AddSubmit(*facts, context);
+  AddList(*facts, context);
+  AddMilestones(app, context);
+}
+
+}  // namespace tl::cli

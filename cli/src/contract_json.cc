@@ -1,0 +1,223 @@
+#include "contract_json.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include "trialledger/contracts/display.h"
+#include "trialledger/contracts/lifecycle.h"
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::cli {
+namespace {
+
+using contracts::FormatAmount;
+
+std::string RecognitionName(v1::Recognition recognition) {
+  switch (recognition) {
+    case v1::RECOGNITION_OVER_TIME_COST_TO_COST:
+      return "over time, cost-to-cost";
+    case v1::RECOGNITION_OVER_TIME_UNITS:
+      return "over time, units";
+    case v1::RECOGNITION_OVER_TIME_MILESTONES:
+      return "over time, milestones";
+    case v1::RECOGNITION_POINT_IN_TIME:
+      return "point in time";
+    default:
+      return "unspecified";
+  }
+}
+
+std::string FactOutcomeName(v1::FactOutcomeCode code) {
+  switch (code) {
+    case v1::FACT_APPLIED:
+      return "applied";
+    case v1::FACT_DUPLICATE:
+      return "duplicate";
+    case v1::FACT_CORRECTED:
+      return "corrected";
+    case v1::FACT_REJECTED:
+      return "rejected";
+    default:
+      return "unknown";
+  }
+}
+
+std::string TimeOrDash(int64_t time_ms) {
+  return time_ms == 0 ? "-" : FormatTimeMs(time_ms);
+}
+
+Json SignatureJson(int64_t version, const v1::ContractSignature& signature) {
+  return Json{{"version", version},
+              {"meaning", signature.meaning()},
+              {"signer", StrCat(signature.organisation(), "/", signature.signer_name())},
+              {"printed_name", signature.display_name()},
+              {"time", FormatTimeMs(signature.time_ms())},
+              {"height", signature.height()},
+              {"code_hash", ToHex(signature.code_hash())},
+              {"tx_id", ToHex(signature.tx_id())}};
+}
+
+void AmountsJson(const std::string& what,
+                 const google::protobuf::RepeatedPtrField<v1::ContractPositionView::Amount>& items,
+                 const std::string& currency, Json& rows) {
+  for (const auto& item : items) {
+    rows.push_back(Json{{"item", StrCat(what, " ", item.name())},
+                        {"value", currency.empty() ? std::to_string(item.value())
+                                                   : FormatAmount(item.value(), currency)}});
+  }
+}
+
+}  // namespace
+
+Json ProtoJson(const google::protobuf::Message& message) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &text, options);
+  return Json::parse(text);
+}
+
+Json ContractSummaryJson(const v1::ContractSummary& summary) {
+  return Json{{"contract_id", summary.contract_id()},
+              {"status", contracts::ContractStatusName(summary.status())},
+              {"version", summary.active_version()},
+              {"pending_version", summary.pending_version()},
+              {"sponsor", summary.sponsor()},
+              {"cro", summary.cro()},
+              {"study", summary.study()},
+              {"facts", summary.fact_count()},
+              {"title", summary.title()}};
+}
+
+Json ContractJson(const v1::GetContractResponse& contract) {
+  const v1::ContractRecord& record = contract.record();
+  const v1::ContractVersion* active = contracts::ActiveVersion(record);
+  // The terms shown are those of the active version, else of the latest proposal.
+  const v1::ContractMetadata* terms = nullptr;
+  for (const v1::ContractVersionView& view : contract.versions()) {
+    if (terms == nullptr || view.version().status() == v1::VERSION_STATUS_ACTIVE) {
+      terms = &view.metadata();
+    }
+  }
+  std::string currency = terms != nullptr ? terms->currency() : "";
+  Json json{{"contract_id", record.contract_id()},
+            {"title", record.title()},
+            {"status", contracts::ContractStatusName(record.status())},
+            {"sponsor", record.sponsor()},
+            {"cro", record.cro()},
+            {"study", record.study()},
+            {"currency", currency},
+            {"active_version", active != nullptr ? active->version() : 0},
+            {"facts", record.fact_count()},
+            {"events", record.event_count()},
+            {"height", contract.height()}};
+  if (record.status() == v1::CONTRACT_STATUS_CLOSED) json["close_reason"] = record.close_reason();
+  Json parameters = Json::array();
+  for (const v1::ContractParameter& p : record.parameters())
+    parameters.push_back(Json{{"parameter", p.name()}, {"value", p.value()}});
+  json["parameters"] = std::move(parameters);
+  Json versions = Json::array();
+  Json signatures = Json::array();
+  for (const v1::ContractVersionView& view : contract.versions()) {
+    const v1::ContractVersion& v = view.version();
+    versions.push_back(Json{{"version", v.version()},
+                            {"status", contracts::VersionStatusName(v.status())},
+                            {"predecessor", v.predecessor()},
+                            {"code_hash", ToHex(v.code_hash())},
+                            {"source", view.source_name()},
+                            {"source_hash", ToHex(v.source_hash())},
+                            {"proposed_by", v.proposed().organisation()},
+                            {"accepted_by", v.has_accepted() ? v.accepted().organisation() : "-"},
+                            {"reason", v.reason()}});
+    signatures.push_back(SignatureJson(v.version(), v.proposed()));
+    if (v.has_accepted()) signatures.push_back(SignatureJson(v.version(), v.accepted()));
+    if (!view.source().empty()) versions.back()["sow"] = view.source();
+  }
+  if (record.has_closed()) signatures.push_back(SignatureJson(0, record.closed()));
+  json["versions"] = std::move(versions);
+  json["signatures"] = std::move(signatures);
+  Json obligations = Json::array();
+  if (terms != nullptr) {
+    for (const v1::Obligation& o : terms->obligations()) {
+      obligations.push_back(
+          Json{{"obligation", o.name()},
+               {"standalone_price", FormatAmount(o.standalone_price_minor(), currency)},
+               {"recognised", RecognitionName(o.recognition())},
+               {"title", o.title()}});
+    }
+  }
+  json["obligations"] = std::move(obligations);
+  Json position = Json::array();
+  if (contract.has_position()) {
+    const v1::ContractPositionView& p = contract.position();
+    AmountsJson("count", p.counters(), "", position);
+    AmountsJson("units earned", p.units_earned(), "", position);
+    position.push_back(Json{{"item", "cost incurred"},
+                            {"value", FormatAmount(p.cost_incurred_minor(), currency)}});
+    position.push_back(Json{{"item", "estimate at completion"},
+                            {"value", FormatAmount(p.estimate_at_completion_minor(), currency)}});
+    AmountsJson("pass-through spent", p.pass_through_spent_minor(), currency, position);
+    AmountsJson("holdback withheld", p.holdback_withheld_minor(), currency, position);
+    for (const std::string& released : p.holdbacks_released())
+      position.push_back(Json{{"item", StrCat("holdback released ", released)}, {"value", "yes"}});
+  }
+  json["position"] = std::move(position);
+  return json;
+}
+
+Json MilestoneJson(const v1::MilestoneView& m) {
+  return Json{{"name", m.name()},
+              {"kind", m.kind()},
+              {"status", m.status()},
+              {"amount", FormatAmount(m.amount_minor(), m.currency())},
+              {"amount_minor", m.amount_minor()},
+              {"condition", m.condition()},
+              {"evidence", std::vector<std::string>(m.evidence().begin(), m.evidence().end())},
+              {"completing_fact", m.completing_fact()},
+              {"fact_date", m.fact_date_ms() == 0 ? "-" : contracts::FormatDate(m.fact_date_ms())},
+              {"achieved_height", m.achieved_height()},
+              {"achieved_time", TimeOrDash(m.achieved_time_ms())},
+              {"constraint_released", m.constraint_released()},
+              {"obligation", m.obligation()},
+              {"title", m.title()}};
+}
+
+Json FactRecordJson(const v1::FactRecord& fact) {
+  return Json{{"seq", fact.seq()},
+              {"fact_id", fact.outcome().fact_id()},
+              {"kind", contracts::FactKindLabel(fact.fact())},
+              {"correction", fact.fact().correction()},
+              {"outcome", FactOutcomeName(fact.outcome().code())},
+              {"height", fact.height()},
+              {"time", FormatTimeMs(fact.time_ms())},
+              {"version", fact.version()},
+              {"signer", StrCat(fact.signer_organisation(), "/", fact.signer_name())},
+              {"message", fact.outcome().message()}};
+}
+
+Json EventRecordJson(const v1::EventRecord& event) {
+  return Json{{"seq", event.seq()},         {"event", event.event().name()},
+              {"height", event.height()},   {"time", FormatTimeMs(event.time_ms())},
+              {"version", event.version()}, {"details", contracts::DescribeEvent(event.event())}};
+}
+
+Json ContractOutcomeJson(const v1::ContractOutcome& outcome) {
+  Json facts = Json::array();
+  for (int i = 0; i < outcome.facts_size(); ++i) {
+    const v1::FactOutcome& fact = outcome.facts(i);
+    facts.push_back(Json{{"fact", i + 1},
+                         {"fact_id", fact.fact_id()},
+                         {"outcome", FactOutcomeName(fact.code())},
+                         {"message", fact.message()}});
+  }
+  Json events = Json::array();
+  for (const v1::ContractEvent& event : outcome.events())
+    events.push_back(Json{{"event", event.name()}, {"details", contracts::DescribeEvent(event)}});
+  return Json{{"contract_id", outcome.contract_id()},
+              {"version", outcome.version()},
+              {"gas_used", outcome.gas_used()},
+              {"facts", std::move(facts)},
+              {"events", std::move(events)}};
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,57 @@
+#include "trialledger/contracts/display.h"
+
+#include <vector>
+
+#include "sow_text.h"
+#include "trialledger/contracts/fact_kinds.h"
+#include "trialledger/sdk/hex.h"
+#include "trialledger/sdk/strings.h"
+
+namespace tl::contracts {
+
+std::string FormatAmount(int64_t minor, std::string_view currency) {
+  return FormatMoney(minor, currency);
+}
+
+std::string FormatDate(int64_t ms) {
+  return ms % kMsPerDay == 0 ? FormatIsoDate(ms) : FormatIsoTimestamp(ms);
+}
+
+std::string DescribeEvent(const trialledger::v1::ContractEvent& event) {
+  std::vector<std::string> fields;
+  for (const trialledger::v1::EventField& field : event.fields()) {
+    std::string value;
+    switch (field.value_case()) {
+      case trialledger::v1::EventField::kIntValue:
+        value = std::to_string(field.int_value());
+        break;
+      case trialledger::v1::EventField::kBoolValue:
+        value = field.bool_value() ? "true" : "false";
+        break;
+      case trialledger::v1::EventField::kText:
+        value = field.text();
+        break;
+      case trialledger::v1::EventField::kMoney:
+        value = FormatMoney(field.money().amount_minor(), field.money().currency());
+        break;
+      case trialledger::v1::EventField::kTimeMs:
+        value = FormatDate(field.time_ms());
+        break;
+      case trialledger::v1::EventField::kBytesValue:
+        value = ToHex(field.bytes_value());
+        break;
+      case trialledger::v1::EventField::VALUE_NOT_SET:
+        value = "-";
+        break;
+    }
+    fields.push_back(StrCat(field.name(), "=", value));
+  }
+  return StrCat(event.name(), "{", Join(fields, ", "), "}");
+}
+
+std::string_view FactKindLabel(const trialledger::v1::Fact& fact) {
+  std::optional<FactKind> kind = FactKindOf(fact);
+  return kind.has_value() ? FactKindName(*kind) : "unknown";
+}
+
+}  // namespace tl::contracts
