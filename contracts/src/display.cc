@@ -9,6 +9,29 @@
 
 namespace tl::contracts {
 
+std::string FormatValue(const vm::Value& value) {
+  switch (value.type()) {
+    case vm::Type::kMoney:
+      return FormatMoney(static_cast<int64_t>(value.MoneyMinor()), value.MoneyCurrency().code());
+    case vm::Type::kTime:
+      return FormatDate(value.AsTimeMs());
+    case vm::Type::kString:
+      return std::string(value.AsString());
+    case vm::Type::kInt:
+      return std::to_string(value.AsInt());
+    case vm::Type::kRational:
+      return StrCat(value.RationalNumerator().str(), "/", value.RationalDenominator().str());
+    case vm::Type::kList: {
+      std::vector<std::string> items;
+      for (const vm::Value& item : value.ListItems())
+        items.push_back(FormatValue(item));
+      return StrCat("[", Join(items, ", "), "]");
+    }
+    default:
+      return value.DebugString();
+  }
+}
+
 std::string FormatAmount(int64_t minor, std::string_view currency) {
   return FormatMoney(minor, currency);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sow_text.h"
+#include "trialledger/contracts/display.h"
 #include "trialledger/contracts/fact_kinds.h"
 #include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/roles.h"
@@ -203,7 +204,7 @@ trialledger::v1::ContractEvent ToProto(const vm::Event& event) {
         field->set_time_ms(value.AsTimeMs());
         break;
       default:
-        field->set_text(value.DebugString());
+        field->set_text(FormatValue(value));
         break;
     }
   }

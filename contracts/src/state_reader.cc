@@ -42,29 +42,6 @@ absl::StatusOr<int64_t> ReadMinor(const ContractState& state, std::string_view k
   return value->has_value() ? static_cast<int64_t>((*value)->MoneyMinor()) : 0;
 }
 
-std::string FormatValue(const Value& value) {
-  switch (value.type()) {
-    case vm::Type::kMoney:
-      return FormatMoney(static_cast<int64_t>(value.MoneyMinor()), value.MoneyCurrency().code());
-    case vm::Type::kTime:
-      return FormatDate(value.AsTimeMs());
-    case vm::Type::kString:
-      return std::string(value.AsString());
-    case vm::Type::kInt:
-      return std::to_string(value.AsInt());
-    case vm::Type::kRational:
-      return StrCat(value.RationalNumerator().str(), "/", value.RationalDenominator().str());
-    case vm::Type::kList: {
-      std::vector<std::string> items;
-      for (const Value& item : value.ListItems())
-        items.push_back(FormatValue(item));
-      return StrCat("[", Join(items, ", "), "]");
-    }
-    default:
-      return value.DebugString();
-  }
-}
-
 }  // namespace
 
 std::string_view MilestoneStateName(MilestoneState state) {

@@ -8,10 +8,13 @@
 #include <string_view>
 
 #include "trialledger/v1/contract_ledger.pb.h"
+#include "trialledger/vm/value.h"
 
 namespace tl::contracts {
 
 std::string FormatAmount(int64_t minor, std::string_view currency);
+// Any VM value as a person reads it: money, dates, lists as [a, b].
+std::string FormatValue(const vm::Value& value);
 // "2027-06-30" for a whole day, else an ISO timestamp.
 std::string FormatDate(int64_t ms);
 std::string DescribeEvent(const trialledger::v1::ContractEvent& event);

@@ -1,0 +1,139 @@
+// What contracts cost every node: compiling a SOW (each node compiles a proposal's text), loading
+// and verifying a module (each SubmitFacts does), and applying a block holding one SubmitFacts
+// batch, beside a block holding one signed note, measured in the same run.
+//   build/bin/contract_bench
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+
+#include "test_ledger.h"
+#include "trialledger/contracts/compiler.h"
+#include "trialledger/contracts/runtime.h"
+
+namespace tl {
+namespace {
+
+std::string Template(const std::string& name) {
+  std::ifstream in(std::string(TL_CONTRACTS_DIR) + "/templates/" + name);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+const contracts::CompiledContract& Compiled(const std::string& name) {
+  static std::map<std::string, contracts::CompiledContract>* cache =
+      new std::map<std::string, contracts::CompiledContract>;
+  auto it = cache->find(name);
+  if (it == cache->end()) {
+    it = cache->emplace(name, *contracts::CompileSow(Template(name), name)).first;
+  }
+  return it->second;
+}
+
+void BM_CompileSow(benchmark::State& state, const std::string& name) {
+  std::string source = Template(name);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(contracts::CompileSow(source, name));
+}
+BENCHMARK_CAPTURE(BM_CompileSow, full_service, std::string("full_service.sow"))
+    ->Unit(benchmark::kMillisecond);
+
+void BM_LoadRuntime(benchmark::State& state, const std::string& name) {
+  const contracts::CompiledContract& compiled = Compiled(name);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(contracts::ContractRuntime::Load(compiled));
+}
+BENCHMARK_CAPTURE(BM_LoadRuntime, full_service, std::string("full_service.sow"))
+    ->Unit(benchmark::kMicrosecond);
+
+// A ledger with the unit-priced contract active, fed by the TestNetwork's EDC oracle.
+class FactsLedger {
+ public:
+  FactsLedger() {
+    const contracts::CompiledContract& compiled = Compiled("unit_priced.sow");
+    v1::ContractCode code;
+    code.set_source(Template("unit_priced.sow"));
+    code.set_source_name("unit_priced.sow");
+    code.set_module(compiled.module_bytes);
+    code.set_code_hash(compiled.code_hash);
+    Apply(Tx("cro-finance", [&](v1::TxBody& body) {
+      body.mutable_propose_contract()->set_contract_id("bench");
+      *body.mutable_propose_contract()->mutable_code() = code;
+    }));
+    Apply(Tx("sponsor-finance", [&](v1::TxBody& body) {
+      body.mutable_accept_contract()->set_contract_id("bench");
+      body.mutable_accept_contract()->set_code_hash(compiled.code_hash);
+    }));
+  }
+  v1::Transaction Tx(const std::string& member, const std::function<void(v1::TxBody&)>& fill) {
+    v1::TxBody body;
+    body.set_chain_id(network_.chain_id());
+    body.set_nonce(++nonces_[member]);
+    body.set_expiry_height(50'000);
+    fill(body);
+    return network_.Sign(member, std::move(body));
+  }
+  // `count` screening visits with fresh source record ids.
+  v1::Transaction Visits(int count) {
+    return Tx("cro-edc", [&](v1::TxBody& body) {
+      v1::FactBatch* batch = body.mutable_submit_facts();
+      batch->set_contract_id("bench");
+      for (int i = 0; i < count; ++i) {
+        v1::Fact* fact = batch->add_facts();
+        fact->set_source_system("rave-edc");
+        fact->set_source_record_id("VIS-" + std::to_string(++visits_));
+        fact->set_source_timestamp_ms(kDay * 20'000);
+        v1::VisitCompleted* visit = fact->mutable_visit_completed();
+        visit->set_site("301");
+        visit->set_subject("301-" + std::to_string(visits_));
+        visit->set_visit_type("SCREENING");
+        visit->set_date_ms(kDay * 20'000);
+      }
+    });
+  }
+  void Apply(const v1::Transaction& tx) {
+    std::vector<v1::TxResult> results = ledger_.Apply({tx});
+    if (results.size() != 1 || results[0].code() != v1::TX_OK) {
+      std::fprintf(stderr, "bench transaction refused: %s\n",
+                   results.empty() ? "no result" : results[0].message().c_str());
+      std::abort();
+    }
+  }
+
+ private:
+  static constexpr int64_t kDay = 86'400'000;
+  testing::TestNetwork network_;
+  testing::MemoryLedger ledger_{network_};
+  std::map<std::string, uint64_t> nonces_;
+  int visits_ = 0;
+};
+
+void BM_ApplyBlockOfOneNote(benchmark::State& state) {
+  FactsLedger ledger;
+  for (auto _ : state) {
+    state.PauseTiming();
+    v1::Transaction tx = ledger.Tx("cro-edc", [](v1::TxBody& body) {
+      body.mutable_note()->set_text("site 301 visit report received");
+    });
+    state.ResumeTiming();
+    ledger.Apply(tx);
+  }
+}
+BENCHMARK(BM_ApplyBlockOfOneNote)->Unit(benchmark::kMicrosecond);
+
+void BM_ApplyBlockOfOneFactsBatch(benchmark::State& state) {
+  FactsLedger ledger;
+  int facts = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    v1::Transaction tx = ledger.Visits(facts);
+    state.ResumeTiming();
+    ledger.Apply(tx);
+  }
+  state.counters["facts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * facts),
+                                                 benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ApplyBlockOfOneFactsBatch)->Arg(1)->Arg(15)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace tl
+
+BENCHMARK_MAIN();
