@@ -48,28 +48,12 @@ BENCHMARK_CAPTURE(BM_LoadRuntime, full_service, std::string("full_service.sow"))
 class FactsLedger {
  public:
   FactsLedger() {
-    const contracts::CompiledContract& compiled = Compiled("unit_priced.sow");
-    v1::ContractCode code;
-    code.set_source(Template("unit_priced.sow"));
-    code.set_source_name("unit_priced.sow");
-    code.set_module(compiled.module_bytes);
-    code.set_code_hash(compiled.code_hash);
-    Apply(Tx("cro-finance", [&](v1::TxBody& body) {
-      body.mutable_propose_contract()->set_contract_id("bench");
-      *body.mutable_propose_contract()->mutable_code() = code;
-    }));
-    Apply(Tx("sponsor-finance", [&](v1::TxBody& body) {
-      body.mutable_accept_contract()->set_contract_id("bench");
-      body.mutable_accept_contract()->set_code_hash(compiled.code_hash);
-    }));
+    v1::ContractCode code = testing::TemplateCode("unit_priced.sow");
+    Apply(signer_.Propose("cro-finance", "bench", code));
+    Apply(signer_.Accept("sponsor-finance", "bench", code.code_hash()));
   }
   v1::Transaction Tx(const std::string& member, const std::function<void(v1::TxBody&)>& fill) {
-    v1::TxBody body;
-    body.set_chain_id(network_.chain_id());
-    body.set_nonce(++nonces_[member]);
-    body.set_expiry_height(50'000);
-    fill(body);
-    return network_.Sign(member, std::move(body));
+    return signer_.Sign(member, fill);
   }
   // `count` screening visits with fresh source record ids.
   v1::Transaction Visits(int count) {
@@ -102,7 +86,7 @@ class FactsLedger {
   static constexpr int64_t kDay = 86'400'000;
   testing::TestNetwork network_;
   testing::MemoryLedger ledger_{network_};
-  std::map<std::string, uint64_t> nonces_;
+  testing::TxSigner signer_{network_};
   int visits_ = 0;
 };
 

@@ -48,10 +48,11 @@ std::vector<v1::ContractParameter> ParseParameters(const std::vector<std::string
   return parameters;
 }
 
-Json WithOutcome(const v1::SubmitTransactionResponse& response) {
+Json WithOutcome(Context& context, const v1::SubmitTransactionResponse& response) {
   Json json = SubmissionJson(response);
   if (response.result().has_contract()) {
-    Json outcome = ContractOutcomeJson(response.result().contract());
+    const v1::ContractOutcome& result = response.result().contract();
+    Json outcome = ContractOutcomeJson(result, FetchEvents(context.client(), result));
     for (auto& [key, value] : outcome.items()) {
       if (!value.is_array() || !value.empty()) json[key] = value;
     }
@@ -107,7 +108,7 @@ void AddPropose(CLI::App& contract, Context& context) {
       for (const v1::ContractParameter& p : parameters)
         *payload->add_parameters() = p;
     });
-    Json json = WithOutcome(response);
+    Json json = WithOutcome(context, response);
     json["contract_id"] = id;
     json["code_hash"] = ToHex(sow.compiled.code_hash);
     Print(json, context.format());
@@ -151,7 +152,7 @@ void AddAccept(CLI::App& contract, Context& context) {
         payload->set_code_hash(version.code_hash());
       }
     });
-    Json json = WithOutcome(response);
+    Json json = WithOutcome(context, response);
     json["contract_id"] = options->id;
     json["approved_version"] = version.version();
     json["code_hash"] = ToHex(version.code_hash());
@@ -177,7 +178,7 @@ void AddAmend(CLI::App& contract, Context& context) {
       *payload->mutable_code() = sow.code;
       payload->set_reason(options->reason);
     });
-    Json json = WithOutcome(response);
+    Json json = WithOutcome(context, response);
     json["contract_id"] = options->id;
     json["proposed_version"] = sow.compiled.metadata.version();
     json["code_hash"] = ToHex(sow.compiled.code_hash);
@@ -219,6 +220,27 @@ void AddReads(CLI::App& contract, Context& context) {
     v1::GetContractResponse found =
         Context::Check(context.client().GetContract(show_options->id, show_options->source));
     Print(ContractJson(found), context.format());
+  });
+
+  struct EventsOptions {
+    std::string id;
+    uint64_t from = 1;
+    uint32_t limit = 100;
+  };
+  auto events_options = std::make_shared<EventsOptions>();
+  CLI::App* events = contract.add_subcommand(
+      "events", "A contract's events in ledger order (what the books consume)");
+  events->add_option("id", events_options->id, "contract id")->required();
+  events->add_option("--from", events_options->from, "first sequence number")
+      ->capture_default_str();
+  events->add_option("--limit", events_options->limit, "at most this many")->capture_default_str();
+  events->callback([&context, events_options] {
+    v1::ListContractEventsResponse page = Context::Check(context.client().ListContractEvents(
+        events_options->id, events_options->from, events_options->limit));
+    Json rows = Json::array();
+    for (const v1::EventRecord& event : page.events())
+      rows.push_back(EventRecordJson(event));
+    Print(rows, context.format());
   });
 
   CLI::App* list = contract.add_subcommand("list", "Every contract on the ledger");

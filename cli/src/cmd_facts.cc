@@ -52,7 +52,8 @@ void AddSubmit(CLI::App& facts, Context& context) {
       v1::SubmitTransactionResponse response =
           context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
       transactions.push_back(SubmissionJson(response));
-      Json outcome = ContractOutcomeJson(response.result().contract());
+      const v1::ContractOutcome& result = response.result().contract();
+      Json outcome = ContractOutcomeJson(result, FetchEvents(context.client(), result));
       for (Json& fact : outcome["facts"]) {
         fact["fact"] = fact["fact"].get<int>() + start;
         outcomes.push_back(std::move(fact));

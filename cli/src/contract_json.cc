@@ -201,7 +201,24 @@ Json EventRecordJson(const v1::EventRecord& event) {
               {"version", event.version()}, {"details", contracts::DescribeEvent(event.event())}};
 }
 
-Json ContractOutcomeJson(const v1::ContractOutcome& outcome) {
+std::vector<v1::EventRecord> FetchEvents(LedgerClient& client, const v1::ContractOutcome& outcome) {
+  std::vector<v1::EventRecord> events;
+  uint64_t next = outcome.first_event_seq();
+  uint64_t end = outcome.first_event_seq() + outcome.event_count();
+  while (next != 0 && next < end) {
+    absl::StatusOr<v1::ListContractEventsResponse> page =
+        client.ListContractEvents(outcome.contract_id(), next, static_cast<uint32_t>(end - next));
+    if (!page.ok() || page->events().empty()) break;
+    for (const v1::EventRecord& event : page->events()) {
+      if (event.seq() < end) events.push_back(event);
+    }
+    next = page->next_seq();
+  }
+  return events;
+}
+
+Json ContractOutcomeJson(const v1::ContractOutcome& outcome,
+                         const std::vector<v1::EventRecord>& events) {
   Json facts = Json::array();
   for (int i = 0; i < outcome.facts_size(); ++i) {
     const v1::FactOutcome& fact = outcome.facts(i);
@@ -210,14 +227,19 @@ Json ContractOutcomeJson(const v1::ContractOutcome& outcome) {
                          {"outcome", FactOutcomeName(fact.code())},
                          {"message", fact.message()}});
   }
-  Json events = Json::array();
-  for (const v1::ContractEvent& event : outcome.events())
-    events.push_back(Json{{"event", event.name()}, {"details", contracts::DescribeEvent(event)}});
+  Json rows = Json::array();
+  for (const v1::EventRecord& event : events) {
+    rows.push_back(Json{{"seq", event.seq()},
+                        {"event", event.event().name()},
+                        {"details", contracts::DescribeEvent(event.event())}});
+  }
   return Json{{"contract_id", outcome.contract_id()},
               {"version", outcome.version()},
               {"gas_used", outcome.gas_used()},
+              {"first_event_seq", outcome.first_event_seq()},
+              {"event_count", outcome.event_count()},
               {"facts", std::move(facts)},
-              {"events", std::move(events)}};
+              {"events", std::move(rows)}};
 }
 
 }  // namespace tl::cli

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "output.h"
+#include "trialledger/sdk/client.h"
 #include "trialledger/sdk/protocol.h"
 #include "trialledger/v1/ledger_service.pb.h"
 
@@ -13,8 +14,12 @@ Json ContractJson(const v1::GetContractResponse& contract);
 Json MilestoneJson(const v1::MilestoneView& milestone);
 Json FactRecordJson(const v1::FactRecord& fact);
 Json EventRecordJson(const v1::EventRecord& event);
-// A contract transaction's outcome: fact outcomes and events.
-Json ContractOutcomeJson(const v1::ContractOutcome& outcome);
+// A contract transaction's outcome: fact outcomes, and `events` (fetched with FetchEvents; the
+// result itself holds only their sequence numbers).
+Json ContractOutcomeJson(const v1::ContractOutcome& outcome,
+                         const std::vector<v1::EventRecord>& events);
+// The events a contract transaction caused, read from `client`'s node.
+std::vector<v1::EventRecord> FetchEvents(LedgerClient& client, const v1::ContractOutcome& outcome);
 // Any protobuf message in its canonical JSON mapping (compiled metadata for `contract compile`).
 Json ProtoJson(const google::protobuf::Message& message);
 

@@ -75,7 +75,12 @@ Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result,
   if (result != nullptr) {
     json["result"] = ResultCodeName(result->code());
     json["message"] = result->message();
-    if (result->has_contract()) json["contract"] = ContractOutcomeJson(result->contract());
+    if (result->has_contract()) {
+      // The events themselves: `trialledger contract events ID --from first_event_seq`.
+      Json outcome = ContractOutcomeJson(result->contract(), {});
+      outcome.erase("events");
+      json["contract"] = std::move(outcome);
+    }
   }
   return json;
 }

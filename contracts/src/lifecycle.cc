@@ -5,6 +5,7 @@
 #include "sow_text.h"
 #include "trialledger/contracts/display.h"
 #include "trialledger/contracts/fact_kinds.h"
+#include "trialledger/contracts/limits.h"
 #include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/roles.h"
 #include "trialledger/sdk/strings.h"
@@ -15,8 +16,6 @@ namespace {
 using trialledger::v1::ContractMetadata;
 using trialledger::v1::ContractRecord;
 using trialledger::v1::ContractVersion;
-
-constexpr size_t kContractIdBytesMax = 64;
 
 bool Holds(const Signer& signer, std::string_view role) {
   return std::find(signer.roles.begin(), signer.roles.end(), role) != signer.roles.end();

@@ -119,6 +119,7 @@ void RecordEvents(const Call& call, int64_t version, const contracts::RunResult&
   outcome->set_gas_used(run.gas_used);
   outcome->set_events_hash(std::string(run.events_hash.begin(), run.events_hash.end()));
   outcome->set_first_event_seq(record.event_count() + 1);
+  outcome->set_event_count(static_cast<uint32_t>(run.events.size()));
   for (const vm::Event& event : run.events) {
     v1::EventRecord stored;
     stored.set_seq(record.event_count() + 1);
@@ -127,7 +128,6 @@ void RecordEvents(const Call& call, int64_t version, const contracts::RunResult&
     stored.set_time_ms(call.block.time_ms);
     stored.set_tx_id(call.tx.id);
     stored.set_version(version);
-    *outcome->add_events() = stored.event();
     call.state.Put(state_keys::ContractEvent(record.contract_id(), stored.seq()), Encode(stored));
     record.set_event_count(stored.seq());
   }

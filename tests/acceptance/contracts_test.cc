@@ -252,6 +252,15 @@ TEST_F(ContractsTest, FullServiceTemplateEndToEnd) {
   EXPECT_EQ(after["fpi"]["status"], "achieved");
   EXPECT_EQ(after["fpi"]["achieved_height"], fpi["achieved_height"]);
   EXPECT_EQ(Position(id), position);
+  // The event log holds every event in ledger order, the books' input.
+  json events = RunJson("", {"contract", "events", id, "--limit", "1000"});
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events[0]["event"], "contract_instantiated");
+  bool migrated = false;
+  for (const json& event : events)
+    migrated |= event["event"] == "contract_amended";
+  EXPECT_TRUE(migrated);
+  EXPECT_EQ(events.size(), RunJson("", {"contract", "show", id})["events"].get<size_t>());
   json versions = RunJson("", {"contract", "show", id})["versions"];
   ASSERT_EQ(versions.size(), 2u);
   EXPECT_EQ(versions[0]["status"], "superseded");

@@ -13,7 +13,15 @@
 
 namespace {
 
+// A small ledger with one active contract ("seed", the fixed-fee template, proposed by the CRO's
+// finance member and approved by the sponsor's), so contract payloads reach the contract runtime.
 struct Fixture {
+  Fixture() {
+    tl::testing::TxSigner signer(network);
+    tl::v1::ContractCode code = tl::testing::TemplateCode("fixed_fee.sow");
+    ledger.Apply({signer.Propose("cro-finance", "seed", code)});
+    ledger.Apply({signer.Accept("sponsor-finance", "seed", code.code_hash())});
+  }
   tl::testing::TestNetwork network;
   tl::testing::MemoryLedger ledger{network};
 };

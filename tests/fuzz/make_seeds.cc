@@ -38,6 +38,40 @@ int main(int argc, char** argv) {
   body.mutable_rotate_key()->set_old_public_key(network.key("cro-edc").public_key);
   body.mutable_rotate_key()->set_new_public_key(std::string(32, 'n'));
   write("tx-rotate", tl::Encode(network.Sign("cro-admin", body)));
+  // Contract payloads, valid against the fuzz fixture's ledger (fuzz_decode.cc): its contract
+  // "seed" is active and these nonces follow the fixture's.
+  tl::testing::TxSigner signer(network);
+  tl::v1::ContractCode code = tl::testing::TemplateCode("fixed_fee.sow");
+  (void)signer.Propose("cro-finance", "seed", code);  // the fixture's own two, for the nonces
+  (void)signer.Accept("sponsor-finance", "seed", code.code_hash());
+  write("tx-propose", tl::Encode(signer.Propose("cro-finance", "seed-2", code)));
+  write("tx-accept", tl::Encode(signer.Accept("sponsor-finance", "seed-2", code.code_hash())));
+  write("tx-facts", tl::Encode(signer.Sign("cro-edc", [](tl::v1::TxBody& facts) {
+          tl::v1::FactBatch* batch = facts.mutable_submit_facts();
+          batch->set_contract_id("seed");
+          tl::v1::Fact* fact = batch->add_facts();
+          fact->set_source_system("rave-edc");
+          fact->set_source_record_id("ENR-1");
+          fact->set_source_timestamp_ms(1'700'000'000'000);
+          fact->mutable_audit()->set_user("seed");
+          fact->mutable_subject_enrolled()->set_site("201");
+          fact->mutable_subject_enrolled()->set_subject("201-001");
+          fact->mutable_subject_enrolled()->set_date_ms(1'699'920'000'000);
+          fact = batch->add_facts();
+          fact->set_source_system("rave-edc");
+          fact->set_source_record_id("ENR-1");
+          fact->set_correction(true);
+          fact->mutable_retracted()->set_date_ms(1'699'920'000'000);
+        })));
+  write("tx-amend", tl::Encode(signer.Sign("cro-finance", [&](tl::v1::TxBody& amend) {
+          amend.mutable_propose_amendment()->set_contract_id("seed");
+          *amend.mutable_propose_amendment()->mutable_code() = code;
+          amend.mutable_propose_amendment()->set_reason("seed");
+        })));
+  write("tx-close", tl::Encode(signer.Sign("sponsor-finance", [](tl::v1::TxBody& close) {
+          close.mutable_close_contract()->set_contract_id("seed");
+          close.mutable_close_contract()->set_reason("seed");
+        })));
   std::string encoded = tl::Encode(note);
   write("tx-truncated", encoded.substr(0, encoded.size() / 2));
   tl::DecodedBlock block = network.MakeBlock(

@@ -3,8 +3,12 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
+#include "trialledger/contracts/compiler.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/merkle.h"
 #include "trialledger/sdk/tx_builder.h"
@@ -126,6 +130,49 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
+}
+
+v1::ContractCode TemplateCode(const std::string& file_name) {
+  std::ifstream in(std::string(TL_CONTRACTS_DIR) + "/templates/" + file_name);
+  std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  absl::StatusOr<contracts::CompiledContract> compiled = contracts::CompileSow(source, file_name);
+  if (!compiled.ok()) {
+    std::fprintf(stderr, "template %s: %s\n", file_name.c_str(),
+                 std::string(compiled.status().message()).c_str());
+    std::abort();
+  }
+  v1::ContractCode code;
+  code.set_source(std::move(source));
+  code.set_source_name(file_name);
+  code.set_module(compiled->module_bytes);
+  code.set_code_hash(compiled->code_hash);
+  return code;
+}
+
+v1::Transaction TxSigner::Sign(const std::string& member,
+                               const std::function<void(v1::TxBody&)>& fill) {
+  v1::TxBody body;
+  body.set_chain_id(network_.chain_id());
+  body.set_nonce(++nonces_[member]);
+  body.set_expiry_height(50'000);
+  fill(body);
+  return network_.Sign(member, std::move(body));
+}
+
+v1::Transaction TxSigner::Propose(const std::string& member, const std::string& contract_id,
+                                  const v1::ContractCode& code) {
+  return Sign(member, [&](v1::TxBody& body) {
+    body.mutable_propose_contract()->set_contract_id(contract_id);
+    *body.mutable_propose_contract()->mutable_code() = code;
+  });
+}
+
+v1::Transaction TxSigner::Accept(const std::string& member, const std::string& contract_id,
+                                 const std::string& code_hash) {
+  return Sign(member, [&](v1::TxBody& body) {
+    body.mutable_accept_contract()->set_contract_id(contract_id);
+    body.mutable_accept_contract()->set_code_hash(code_hash);
+  });
 }
 
 }  // namespace tl::testing

@@ -2,6 +2,7 @@
 // and signed blocks applied with the real pipeline.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -60,6 +61,25 @@ class MemoryLedger {
   node::MemoryState state_;
   node::ChainHead head_;
   node::WriteSet last_writes_;
+};
+
+// A standard SOW template (contracts/templates/<file_name>) as a proposal carries it: the text,
+// and the module and code hash compiled from it here.
+v1::ContractCode TemplateCode(const std::string& file_name);
+
+// Signed transactions with each member's nonces counted from 1, for building contract ledgers.
+class TxSigner {
+ public:
+  explicit TxSigner(const TestNetwork& network) : network_(network) {}
+  v1::Transaction Sign(const std::string& member, const std::function<void(v1::TxBody&)>& fill);
+  v1::Transaction Propose(const std::string& member, const std::string& contract_id,
+                          const v1::ContractCode& code);
+  v1::Transaction Accept(const std::string& member, const std::string& contract_id,
+                         const std::string& code_hash);
+
+ private:
+  const TestNetwork& network_;
+  std::map<std::string, uint64_t> nonces_;
 };
 
 // A fresh empty directory under the test temp dir, removed at destruction.

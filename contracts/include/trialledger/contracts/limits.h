@@ -24,6 +24,9 @@ inline constexpr int64_t kFactsPerBatchMax = 32;
 inline constexpr size_t kFactFieldBytesMax = 64;
 inline constexpr size_t kAuditReasonBytesMax = 256;
 
+// A contract id on the ledger: it appears in state keys and on command lines.
+inline constexpr size_t kContractIdBytesMax = 64;
+
 // The SOW source file, and a few structural caps that keep generated code within VM limits.
 inline constexpr size_t kSowSourceBytesMax = 256 * 1024;
 inline constexpr size_t kSowItemsMax = 64;              // milestones, unit fees, rules, ... each
