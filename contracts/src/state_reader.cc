@@ -1,5 +1,6 @@
 // Reading a contract's state back for people (milestones, position), amendment compatibility,
 // and event formatting. Reads follow the storage layout of abi.h.
+#include <map>
 #include <set>
 
 #include "abi.h"
@@ -107,6 +108,58 @@ absl::StatusOr<std::vector<MilestoneStatus>> ContractRuntime::Milestones(
     out.push_back(std::move(status));
   }
   return out;
+}
+
+absl::Status ContractRuntime::AddContributingEvidence(
+    const ContractState& state, const std::vector<LoggedFact>& log,
+    std::vector<MilestoneStatus>* milestones) const {
+  // Each fact's counters with a positive recorded change, read once.
+  std::map<std::string, std::set<std::string>, std::less<>> raised;
+  for (const LoggedFact& fact : log) {
+    if (raised.contains(fact.id)) continue;
+    std::set<std::string>& counters = raised[fact.id];
+    absl::StatusOr<std::optional<Value>> bytes =
+        Read(state, abi::Key(abi::kPrefixFact, fact.id), vm::Type::kBytes);
+    if (!bytes.ok()) return bytes.status();
+    if (!bytes->has_value()) continue;  // rejected: the contract kept nothing of it
+    absl::StatusOr<Value> record = vm::DecodeValue((*bytes)->AsString());
+    if (!record.ok() || record->type() != vm::Type::kRecord || record->RecordFields().size() < 3) {
+      return absl::DataLossError(StrCat("the stored record of fact ", fact.id, " is malformed"));
+    }
+    const auto fields = record->RecordFields();
+    const auto keys = fields[1].ListItems();
+    const auto deltas = fields[2].ListItems();
+    for (size_t i = 0; i < keys.size() && i < deltas.size(); ++i) {
+      if (deltas[i].AsInt() > 0) counters.emplace(keys[i].AsString());
+    }
+  }
+  for (MilestoneStatus& status : *milestones) {
+    if (status.state != MilestoneState::kAchieved) continue;
+    const trialledger::v1::Milestone* declared = nullptr;
+    for (const auto& m : metadata_.milestones()) {
+      if (m.name() == status.name) declared = &m;
+    }
+    if (declared == nullptr) continue;
+    bool completed_by_fact = false;
+    for (const LoggedFact& fact : log)
+      completed_by_fact |= fact.id == status.completing_fact;
+    std::vector<std::string> evidence;
+    std::set<std::string> seen;
+    for (const LoggedFact& fact : log) {
+      if (!completed_by_fact && fact.height > status.achieved_height) break;
+      if (seen.insert(fact.id).second) {
+        for (const std::string& counter : declared->evidence_counters()) {
+          if (raised[fact.id].contains(counter)) {
+            evidence.push_back(fact.id);
+            break;
+          }
+        }
+      }
+      if (completed_by_fact && fact.id == status.completing_fact) break;
+    }
+    if (!evidence.empty()) status.evidence = std::move(evidence);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ContractPosition> ContractRuntime::Position(const ContractState& state) const {

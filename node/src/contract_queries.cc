@@ -16,6 +16,12 @@ absl::StatusOr<v1::ContractRecord> Find(const StateReader& state, std::string_vi
   return *std::move(record);
 }
 
+// contract-fact/<id>/ from contract-fact/<id>/<seq>, and the same for events.
+std::string SeqPrefix(std::string key_with_seq) {
+  key_with_seq.resize(key_with_seq.size() - 8);  // the sequence number's 8 bytes
+  return key_with_seq;
+}
+
 // A page of contract-fact/<id>/ or contract-event/<id>/ records from sequence number `from`.
 template <typename Record, typename KeyOf, typename Add>
 absl::Status Page(const StateSnapshot& state, std::string_view id, uint64_t from, uint32_t limit,
@@ -23,8 +29,7 @@ absl::Status Page(const StateSnapshot& state, std::string_view id, uint64_t from
   absl::StatusOr<v1::ContractRecord> record = Find(state, id);
   if (!record.ok()) return record.status();
   size_t count = limit == 0 ? 100 : std::min<uint32_t>(limit, limits::kListRecordsMax);
-  std::string prefix = key_of(id, 0);
-  prefix.resize(prefix.size() - 8);  // the sequence number's 8 bytes
+  std::string prefix = SeqPrefix(key_of(id, 0));
   auto entries = state.Scan(prefix, key_of(id, std::max<uint64_t>(from, 1)), count + 1);
   *next_seq = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -128,9 +133,19 @@ absl::Status GetMilestones(const StateSnapshot& state, const v1::GetMilestonesRe
   if (version == nullptr) return absl::DataLossError("the contract record has no version");
   absl::StatusOr<contracts::ContractRuntime> runtime = LoadRuntime(state, *version);
   if (!runtime.ok()) return runtime.status();
-  absl::StatusOr<std::vector<contracts::MilestoneStatus>> milestones =
-      runtime->Milestones(ContractStorage(state, record->contract_id()));
+  ContractStorage storage(state, record->contract_id());
+  absl::StatusOr<std::vector<contracts::MilestoneStatus>> milestones = runtime->Milestones(storage);
   if (!milestones.ok()) return milestones.status();
+  std::vector<contracts::LoggedFact> log;
+  std::string prefix = SeqPrefix(state_keys::ContractFact(record->contract_id(), 0));
+  for (const auto& [key, bytes] : state.Scan(prefix, prefix, SIZE_MAX)) {
+    v1::FactRecord fact;
+    if (!fact.ParseFromString(bytes)) return absl::DataLossError(StrCat(key, " does not decode"));
+    if (fact.outcome().code() == v1::FACT_REJECTED) continue;
+    log.push_back({fact.outcome().fact_id(), static_cast<int64_t>(fact.height())});
+  }
+  absl::Status evidence = runtime->AddContributingEvidence(storage, log, &*milestones);
+  if (!evidence.ok()) return evidence;
   response->set_contract_id(record->contract_id());
   response->set_version(version->version());
   response->set_height(state.height());

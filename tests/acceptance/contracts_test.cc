@@ -193,7 +193,11 @@ TEST_F(ContractsTest, FullServiceTemplateEndToEnd) {
   EXPECT_EQ(sites_ready["amount"], "USD 150,000.00");
   EXPECT_EQ(fpi["status"], "achieved");
   EXPECT_EQ(fpi["completing_fact"], "rave-edc/FPI");
-  EXPECT_EQ(fpi["evidence"], (json{"rave-edc/FPI", "rave-edc/subject_enrolled-101-001"}));
+  // Evidence: every fact behind the condition, in ledger order, up to the completing one.
+  EXPECT_EQ(sites_ready["evidence"],
+            (json{"ctms/site_activated-101", "ctms/site_activated-102", "ctms/site_activated-103",
+                  "ctms/site_activated-104", "ctms/site_activated-105"}));
+  EXPECT_EQ(fpi["evidence"], (json{"rave-edc/subject_enrolled-101-001", "rave-edc/FPI"}));
   EXPECT_LT(sites_ready["achieved_height"].get<uint64_t>(), fpi["achieved_height"].get<uint64_t>());
   EXPECT_EQ(milestones["database_lock_fee"]["status"], "pending");
 
@@ -304,6 +308,9 @@ TEST_F(ContractsTest, FixedFeeTemplateProposedBySponsor) {
   }
   EXPECT_EQ(m["first_site"]["completing_fact"], "ctms/site_activated-201");
   EXPECT_EQ(m["all_sites"]["completing_fact"], "ctms/site_activated-203");
+  EXPECT_EQ(m["first_site"]["evidence"], json{"ctms/site_activated-201"});
+  EXPECT_EQ(m["all_sites"]["evidence"], (json{"ctms/site_activated-201", "ctms/site_activated-202",
+                                              "ctms/site_activated-203"}));
   EXPECT_EQ(m["lock"]["completing_fact"], "rave-edc/DBL-302");
   EXPECT_EQ(m["close_out"]["status"], "pending");
 

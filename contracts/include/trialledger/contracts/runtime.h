@@ -91,6 +91,12 @@ struct MilestoneStatus {
   int64_t achieved_time_ms = 0;
 };
 
+// One fact of the node's fact log: its id and the height it was judged at, in ledger order.
+struct LoggedFact {
+  std::string id;
+  int64_t height = 0;
+};
+
 // Counters, unit fees, costs and holdbacks: the contract's position for `contract show`.
 struct ContractPosition {
   int64_t version = 0;  // 0 before instantiation
@@ -133,6 +139,14 @@ class ContractRuntime {
 
   absl::StatusOr<std::vector<MilestoneStatus>> Milestones(const ContractState& state) const;
   absl::StatusOr<ContractPosition> Position(const ContractState& state) const;
+
+  // The facts behind each achieved milestone, from the node's fact log (ledger order): those
+  // whose recorded effects still raise a counter the milestone's condition reads, up to the fact
+  // that completed it (up to its height when an amendment completed it). Replaces `evidence`,
+  // which the contract keeps short (the last fact behind each counter) to bound its gas.
+  absl::Status AddContributingEvidence(const ContractState& state,
+                                       const std::vector<LoggedFact>& log,
+                                       std::vector<MilestoneStatus>* milestones) const;
 
  private:
   ContractRuntime(std::shared_ptr<const vm::Program> program,
