@@ -220,7 +220,7 @@ v1::TxResult Accept(const Call& call, const v1::AcceptContract& payload) {
   absl::StatusOr<v1::ContractVersion*> pending = Approvable(call, *record, payload.code_hash(), 0);
   if (!pending.ok()) return Refuse(pending.status());
   contracts::ContractRuntime runtime =
-      Must(LoadRuntime(call.state, **pending), "loading a proposed contract");
+      Must(LoadRuntimeCached(call.state, **pending), "loading a proposed contract");
   std::vector<std::pair<std::string, std::string>> parameters;
   for (const v1::ContractParameter& p : record->parameters())
     parameters.emplace_back(p.name(), p.value());
@@ -293,7 +293,7 @@ v1::TxResult AcceptAmendment(const Call& call, const v1::AcceptAmendment& payloa
   v1::ContractMetadata previous =
       Must(ReadMetadata(call.state, *active), "reading the active version");
   contracts::ContractRuntime next =
-      Must(LoadRuntime(call.state, **pending), "loading an amendment");
+      Must(LoadRuntimeCached(call.state, **pending), "loading an amendment");
   ContractStorage storage(call.state, record->contract_id());
   contracts::RunResult run =
       Must(next.MigrateFrom(previous, storage, call.block, call.signer), "migrating");
@@ -340,7 +340,7 @@ v1::TxResult SubmitFacts(const Call& call, const v1::FactBatch& batch) {
   if (active == nullptr) NodeFault("contract record", absl::DataLossError("no active version"));
   int64_t version = active->version();
   contracts::ContractRuntime runtime =
-      Must(LoadRuntime(call.state, *active), "loading the active version");
+      Must(LoadRuntimeCached(call.state, *active), "loading the active version");
   absl::Status bound = contracts::CheckFactBindings(runtime.metadata(), call.signer, batch);
   if (!bound.ok()) return Refuse(bound);
   ContractStorage storage(call.state, record->contract_id());

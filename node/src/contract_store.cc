@@ -1,5 +1,8 @@
 #include "contract_store.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "trialledger/contracts/compiler.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/hex.h"
@@ -62,6 +65,25 @@ absl::StatusOr<contracts::ContractRuntime> LoadRuntime(
       contracts::ParseMetadata(code->metadata());
   if (!metadata.ok()) return metadata.status();
   return contracts::ContractRuntime::Load(code->code().module(), *std::move(metadata));
+}
+
+absl::StatusOr<contracts::ContractRuntime> LoadRuntimeCached(
+    const StateReader& state, const trialledger::v1::ContractVersion& version) {
+  constexpr size_t kCachedVersionsMax = 16;
+  // Most recently used last.
+  thread_local std::vector<std::pair<std::string, contracts::ContractRuntime>> cache;
+  std::string key = StrCat(version.code_hash(), version.source_hash());
+  for (size_t i = 0; i < cache.size(); ++i) {
+    if (cache[i].first != key) continue;
+    std::rotate(cache.begin() + static_cast<std::ptrdiff_t>(i),
+                cache.begin() + static_cast<std::ptrdiff_t>(i) + 1, cache.end());
+    return cache.back().second;
+  }
+  absl::StatusOr<contracts::ContractRuntime> loaded = LoadRuntime(state, version);
+  if (!loaded.ok()) return loaded;
+  if (cache.size() == kCachedVersionsMax) cache.erase(cache.begin());
+  cache.emplace_back(std::move(key), *loaded);
+  return loaded;
 }
 
 }  // namespace tl::node

@@ -47,4 +47,11 @@ absl::StatusOr<trialledger::v1::ContractMetadata> ReadMetadata(
 absl::StatusOr<contracts::ContractRuntime> LoadRuntime(
     const StateReader& state, const trialledger::v1::ContractVersion& version);
 
+// LoadRuntime with this thread's cache of recently loaded versions, keyed by code hash and source
+// hash (the code stored under that key never changes). Verifying a module costs more than running
+// a small batch of facts (docs/contracts-on-ledger.md), and the apply pipeline runs on one
+// thread. Per thread because a VM program's constants are reference-counted without atomics.
+absl::StatusOr<contracts::ContractRuntime> LoadRuntimeCached(
+    const StateReader& state, const trialledger::v1::ContractVersion& version);
+
 }  // namespace tl::node
