@@ -61,11 +61,12 @@ void AddSubmit(CLI::App& facts, Context& context) {
       for (Json& event : outcome["events"])
         events.push_back(std::move(event));
     }
-    Print(Json{{"contract_id", options->contract},
-               {"facts", std::move(outcomes)},
-               {"events", std::move(events)},
-               {"transactions", std::move(transactions)}},
-          context.format());
+    Json json{{"contract_id", options->contract},
+              {"facts", std::move(outcomes)},
+              {"events", std::move(events)},
+              {"transactions", std::move(transactions)}};
+    if (context.format() == OutputFormat::kTable && json["events"].empty()) json.erase("events");
+    Print(json, context.format());
   });
 }
 
