@@ -5,6 +5,7 @@
 #include <set>
 
 #include "trialledger/contracts/limits.h"
+#include "trialledger/sdk/roles.h"
 #include "trialledger/sdk/strings.h"
 
 namespace tl::contracts {
@@ -151,8 +152,11 @@ class Checker {
   void CheckFeeds() {
     std::map<FactKind, Span> bound;
     for (const FeedDecl& feed : file_.feeds) {
-      if (feed.role.empty() || feed.role.size() > kFactFieldBytesMax) {
-        Fail(feed.role_span, "a role is 1 to 64 characters");
+      // Only members holding an oracle role may submit facts (node/src/contract_payloads.cc):
+      // a feed bound to any other role could never report.
+      if (!feed.role.starts_with("oracle:") || !roles::IsKnown(feed.role)) {
+        Fail(feed.role_span, StrCat("'", feed.role, "' is not an oracle role of the network (",
+                                    "oracle:edc, oracle:ctms or oracle:cost)"));
       }
       for (size_t i = 0; i < feed.kinds.size(); ++i) {
         if (feed.kinds[i] == FactKind::kRetracted) {
