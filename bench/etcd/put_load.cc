@@ -127,11 +127,7 @@ absl::StatusOr<PutLoadReport> RunPutLoad(const PutLoadOptions& options) {
     if (report.first_error.empty()) report.first_error = client.first_error;
     latencies.insert(latencies.end(), client.latencies_ms.begin(), client.latencies_ms.end());
   }
-  report.committed_per_s = static_cast<double>(report.committed) / report.elapsed_s;
-  LatencySummary summary = SummarizeLatencies(std::move(latencies));
-  report.latency_p50_ms = summary.p50_ms;
-  report.latency_p99_ms = summary.p99_ms;
-  report.latency_max_ms = summary.max_ms;
+  FillRateAndLatencies(report, std::move(latencies));
   return report;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 namespace tl {
@@ -29,6 +30,17 @@ inline LatencySummary SummarizeLatencies(std::vector<double> latencies_ms) {
   summary.p99_ms = at(0.99);
   summary.max_ms = latencies_ms.back();
   return summary;
+}
+
+// The figures every load report ends with: committed per second over `elapsed_s`, and the
+// latency summary. `Report` has committed, elapsed_s, committed_per_s and latency_*_ms fields.
+template <typename Report>
+void FillRateAndLatencies(Report& report, std::vector<double> latencies_ms) {
+  report.committed_per_s = static_cast<double>(report.committed) / report.elapsed_s;
+  LatencySummary summary = SummarizeLatencies(std::move(latencies_ms));
+  report.latency_p50_ms = summary.p50_ms;
+  report.latency_p99_ms = summary.p99_ms;
+  report.latency_max_ms = summary.max_ms;
 }
 
 }  // namespace tl
