@@ -1,6 +1,8 @@
 #include "commands.h"
+
 #include "ledger_json.h"
-#include "trialledger/sdk/hex.h"
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/hex.h"
 
 namespace tl::cli {
 
@@ -31,7 +33,7 @@ void AddBlockCommands(CLI::App& app, Context& context) {
     Json rows = Json::array();
     for (const v1::BlockSummary& summary : found.blocks()) {
       rows.push_back(Json{{"height", summary.height()},
-                          {"time", FormatTimeMs(summary.time_ms())},
+                          {"time", FormatIsoTimestampMillis(summary.time_ms())},
                           {"proposer", summary.proposer()},
                           {"txs", summary.tx_count()},
                           {"rejected", summary.rejected_count()},

@@ -4,10 +4,10 @@
 // TransferLeadership): they enter the audit trail like any other, and the leader then moves the
 // Raft configuration to match, one change at a time.
 #include "commands.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/keyfile.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {

@@ -6,11 +6,11 @@
 
 #include "commands.h"
 #include "contract_json.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/compiler.h"
 #include "trialledger/contracts/lifecycle.h"
 #include "trialledger/sdk/file_util.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {

@@ -3,9 +3,9 @@
 // feed bindings decide which key may report which kind of fact.
 #include "commands.h"
 #include "contract_json.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/facts_json.h"
 #include "trialledger/sdk/file_util.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {

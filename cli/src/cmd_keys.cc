@@ -1,7 +1,7 @@
 #include <filesystem>
 
 #include "commands.h"
-#include "trialledger/sdk/hex.h"
+#include "trialledger/base/hex.h"
 
 namespace tl::cli {
 namespace {

@@ -1,6 +1,6 @@
 #include "commands.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
 
 namespace tl::cli {
 namespace {

@@ -1,7 +1,9 @@
 #include "commands.h"
+
 #include "ledger_json.h"
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
 
 namespace tl::cli {
 namespace {
@@ -44,7 +46,7 @@ void AddTxCommands(CLI::App& app, Context& context) {
     if (found.height() != 0) {
       json["height"] = found.height();
       json["index"] = found.index();
-      json["block_time"] = FormatTimeMs(found.block_time_ms());
+      json["block_time"] = FormatIsoTimestampMillis(found.block_time_ms());
       Json detail =
           TransactionJson(found.transaction(), &found.result(),
                           [&](const std::string& key) { return context.SignerName(key); });

@@ -1,8 +1,8 @@
 #include <cstdio>
 
 #include "commands.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/node/verify.h"
-#include "trialledger/sdk/hex.h"
 
 namespace tl::cli {
 

@@ -1,7 +1,7 @@
 #include "context.h"
 
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/tx_builder.h"
 
 namespace tl::cli {

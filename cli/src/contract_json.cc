@@ -1,11 +1,13 @@
 #include "contract_json.h"
 
+#include "trialledger/base/civil_date.h"
+
 #include <google/protobuf/util/json_util.h>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/display.h"
 #include "trialledger/contracts/lifecycle.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {
@@ -43,7 +45,7 @@ std::string FactOutcomeName(v1::FactOutcomeCode code) {
 }
 
 std::string TimeOrDash(int64_t time_ms) {
-  return time_ms == 0 ? "-" : FormatTimeMs(time_ms);
+  return time_ms == 0 ? "-" : FormatIsoTimestampMillis(time_ms);
 }
 
 Json SignatureJson(int64_t version, const v1::ContractSignature& signature) {
@@ -51,7 +53,7 @@ Json SignatureJson(int64_t version, const v1::ContractSignature& signature) {
               {"meaning", signature.meaning()},
               {"signer", StrCat(signature.organisation(), "/", signature.signer_name())},
               {"printed_name", signature.display_name()},
-              {"time", FormatTimeMs(signature.time_ms())},
+              {"time", FormatIsoTimestampMillis(signature.time_ms())},
               {"height", signature.height()},
               {"code_hash", ToHex(signature.code_hash())},
               {"tx_id", ToHex(signature.tx_id())}};
@@ -189,7 +191,7 @@ Json FactRecordJson(const v1::FactRecord& fact) {
               {"correction", fact.fact().correction()},
               {"outcome", FactOutcomeName(fact.outcome().code())},
               {"height", fact.height()},
-              {"time", FormatTimeMs(fact.time_ms())},
+              {"time", FormatIsoTimestampMillis(fact.time_ms())},
               {"version", fact.version()},
               {"signer", StrCat(fact.signer_organisation(), "/", fact.signer_name())},
               {"message", fact.outcome().message()}};
@@ -197,7 +199,7 @@ Json FactRecordJson(const v1::FactRecord& fact) {
 
 Json EventRecordJson(const v1::EventRecord& event) {
   return Json{{"seq", event.seq()},         {"event", event.event().name()},
-              {"height", event.height()},   {"time", FormatTimeMs(event.time_ms())},
+              {"height", event.height()},   {"time", FormatIsoTimestampMillis(event.time_ms())},
               {"version", event.version()}, {"details", contracts::DescribeEvent(event.event())}};
 }
 

@@ -1,10 +1,12 @@
 #include "ledger_json.h"
 
+#include "trialledger/base/civil_date.h"
+
 #include "contract_json.h"
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {
@@ -90,7 +92,7 @@ Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
   absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block.header());
   if (header.ok()) {
     json["height"] = header->height();
-    json["time"] = FormatTimeMs(header->time_ms());
+    json["time"] = FormatIsoTimestampMillis(header->time_ms());
     json["time_ms"] = header->time_ms();
     json["proposer"] = header->proposer();
     json["term"] = header->term();
@@ -111,20 +113,21 @@ Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
 }
 
 Json StatusJson(const v1::GetStatusResponse& status) {
-  return Json{{"chain_id", status.chain_id()},
-              {"node", status.node_name()},
-              {"role", status.role()},
-              {"leader", status.leader()},
-              {"term", status.term()},
-              {"commit_index", status.commit_index()},
-              {"applied_index", status.applied_index()},
-              {"height", status.height()},
-              {"head_block_hash", ToHex(status.head_block_hash())},
-              {"state_hash", ToHex(status.state_hash())},
-              {"head_time", status.height() ? FormatTimeMs(status.head_time_ms()) : "-"},
-              {"mempool", status.mempool_size()},
-              {"genesis_hash", ToHex(status.genesis_hash())},
-              {"version", status.version()}};
+  return Json{
+      {"chain_id", status.chain_id()},
+      {"node", status.node_name()},
+      {"role", status.role()},
+      {"leader", status.leader()},
+      {"term", status.term()},
+      {"commit_index", status.commit_index()},
+      {"applied_index", status.applied_index()},
+      {"height", status.height()},
+      {"head_block_hash", ToHex(status.head_block_hash())},
+      {"state_hash", ToHex(status.state_hash())},
+      {"head_time", status.height() ? FormatIsoTimestampMillis(status.head_time_ms()) : "-"},
+      {"mempool", status.mempool_size()},
+      {"genesis_hash", ToHex(status.genesis_hash())},
+      {"version", status.version()}};
 }
 
 }  // namespace tl::cli

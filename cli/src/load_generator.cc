@@ -6,12 +6,12 @@
 #include <mutex>
 #include <thread>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/client.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/latency_summary.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/tx_builder.h"
 
 namespace tl::cli {

@@ -2,14 +2,14 @@
 
 #include <filesystem>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/config.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/genesis.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/tls.h"
 
 namespace tl::cli {

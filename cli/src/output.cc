@@ -1,11 +1,10 @@
 #include "output.h"
 
-#include <ctime>
 #include <iostream>
 #include <vector>
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/protocol.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::cli {
 namespace {
@@ -88,15 +87,6 @@ void Print(const Json& value, OutputFormat format) {
   } else {
     std::cout << Cell(value) << "\n";
   }
-}
-
-std::string FormatTimeMs(int64_t time_ms) {
-  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-  return fmt::format("{}.{:03d}Z", text, static_cast<int>(time_ms % 1000));
 }
 
 std::string ResultCodeName(int code) {

@@ -18,7 +18,6 @@ enum class OutputFormat { kTable, kJson };
 // whose values include arrays of objects prints its scalar fields, then each array as a table.
 void Print(const Json& value, OutputFormat format);
 
-std::string FormatTimeMs(int64_t time_ms);  // ISO 8601, UTC, millisecond precision
-std::string ResultCodeName(int code);       // "ok", "bad_signature", ...
+std::string ResultCodeName(int code);  // "ok", "bad_signature", ...
 
 }  // namespace tl::cli

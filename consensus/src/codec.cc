@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "trialledger/base/endian.h"
 
 namespace tl::raft {
 namespace {
@@ -24,14 +25,8 @@ std::array<uint32_t, 256> MakeCrcTable() {
 class Writer {
  public:
   void U8(uint8_t value) { out_.push_back(static_cast<char>(value)); }
-  void U32(uint32_t value) {
-    for (int i = 0; i < 4; ++i)
-      U8(static_cast<uint8_t>(value >> (8 * i)));
-  }
-  void U64(uint64_t value) {
-    for (int i = 0; i < 8; ++i)
-      U8(static_cast<uint8_t>(value >> (8 * i)));
-  }
+  void U32(uint32_t value) { AppendLittleEndian(value, &out_); }
+  void U64(uint64_t value) { AppendLittleEndian(value, &out_); }
   void Bytes(std::string_view value) {
     U64(value.size());
     out_.append(value);
@@ -57,18 +52,8 @@ class Reader {
     in_.remove_prefix(1);
     return value;
   }
-  uint32_t U32() {
-    uint32_t value = 0;
-    for (int i = 0; i < 4; ++i)
-      value |= static_cast<uint32_t>(U8()) << (8 * i);
-    return value;
-  }
-  uint64_t U64() {
-    uint64_t value = 0;
-    for (int i = 0; i < 8; ++i)
-      value |= static_cast<uint64_t>(U8()) << (8 * i);
-    return value;
-  }
+  uint32_t U32() { return Fixed<uint32_t>(); }
+  uint64_t U64() { return Fixed<uint64_t>(); }
   std::string Bytes() {
     const uint64_t size = U64();
     if (size > in_.size()) return Fail(), std::string();
@@ -93,6 +78,13 @@ class Reader {
   }
 
  private:
+  template <typename T>
+  T Fixed() {
+    if (in_.size() < sizeof(T)) return Fail();
+    const T value = DecodeLittleEndian<T>(in_);
+    in_.remove_prefix(sizeof(T));
+    return value;
+  }
   uint8_t Fail() {
     ok_ = false;
     in_ = {};

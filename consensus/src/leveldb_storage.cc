@@ -6,6 +6,7 @@
 #include <leveldb/write_batch.h>
 
 #include "absl/strings/str_cat.h"
+#include "trialledger/base/endian.h"
 #include "trialledger/consensus/codec.h"
 
 namespace tl::raft {
@@ -30,9 +31,7 @@ absl::StatusOr<std::string> ReadRecord(leveldb::DB* db, const std::string& key) 
 // A record whose declared payload runs past the end of its value was cut short mid-write.
 bool IsTornRecord(std::string_view value) {
   if (value.size() < 8) return true;
-  const uint32_t declared = static_cast<uint8_t>(value[0]) | static_cast<uint8_t>(value[1]) << 8 |
-                            static_cast<uint8_t>(value[2]) << 16 |
-                            static_cast<uint32_t>(static_cast<uint8_t>(value[3])) << 24;
+  const uint32_t declared = DecodeLittleEndian<uint32_t>(value);
   return value.size() - 8 < declared;
 }
 
@@ -70,10 +69,8 @@ LevelDbLogStorage::LevelDbLogStorage(std::unique_ptr<leveldb::DB> owned_db, leve
 LevelDbLogStorage::~LevelDbLogStorage() = default;
 
 std::string LevelDbLogStorage::EntryKey(uint64_t index) const {
-  std::string key = key_prefix_ + kEntryInfix;
-  for (int shift = 56; shift >= 0; shift -= 8)
-    key.push_back(static_cast<char>(index >> shift));
-  return key;  // big-endian, so LevelDB's key order is log order
+  // Big-endian, so LevelDB's key order is log order.
+  return key_prefix_ + kEntryInfix + EncodeBigEndian64(index);
 }
 
 absl::Status LevelDbLogStorage::Load() {

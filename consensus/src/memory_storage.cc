@@ -1,18 +1,18 @@
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "trialledger/consensus/log_storage.h"
 
 namespace tl::raft {
 
 uint64_t InMemoryLog::Term(uint64_t index) const {
-  assert(index + 1 >= FirstIndex() && index <= LastIndex());
+  TL_CHECK(index + 1 >= FirstIndex() && index <= LastIndex());
   if (index == snapshot_.meta.index) return snapshot_.meta.term;
   return entries_[index - FirstIndex()].term;
 }
 
 std::vector<Entry> InMemoryLog::Entries(uint64_t low, uint64_t high, uint64_t max_bytes) const {
-  assert(FirstIndex() <= low && low < high && high <= LastIndex() + 1);
+  TL_CHECK(FirstIndex() <= low && low < high && high <= LastIndex() + 1);
   std::vector<Entry> out;
   uint64_t size_bytes = 0;
   for (uint64_t index = low; index < high; ++index) {
@@ -31,7 +31,7 @@ void InMemoryLog::Apply(const StorageWrite& write) {
   }
   if (!write.entries.empty()) {
     const uint64_t first_new = write.entries.front().index;
-    assert(first_new >= FirstIndex() && first_new <= LastIndex() + 1);
+    TL_CHECK(first_new >= FirstIndex() && first_new <= LastIndex() + 1);
     entries_.resize(first_new - FirstIndex());
     entries_.insert(entries_.end(), write.entries.begin(), write.entries.end());
   }
@@ -39,7 +39,7 @@ void InMemoryLog::Apply(const StorageWrite& write) {
 }
 
 void InMemoryLog::Compact(uint64_t index, const ConfState& conf_state, std::string data) {
-  assert(index > snapshot_.meta.index && index <= LastIndex());
+  TL_CHECK(index > snapshot_.meta.index && index <= LastIndex());
   const uint64_t term = Term(index);
   entries_.erase(entries_.begin(), entries_.begin() + (index - snapshot_.meta.index));
   snapshot_.meta = SnapshotMeta{index, term, conf_state};
@@ -61,7 +61,7 @@ StorageWrite BootstrapWrite(const ConfState& conf_state) {
 MemoryLogStorage MemoryLogStorage::Bootstrapped(const ConfState& conf_state) {
   MemoryLogStorage storage;
   absl::Status status = storage.Write(BootstrapWrite(conf_state));
-  assert(status.ok());
+  TL_CHECK(status.ok());
   (void)status;
   return storage;
 }
@@ -75,7 +75,7 @@ absl::Status MemoryLogStorage::Write(const StorageWrite& write) {
 
 absl::Status MemoryLogStorage::CreateSnapshot(uint64_t index, const ConfState& conf_state,
                                               std::string data) {
-  assert(index <= current_.hard_state().commit);
+  TL_CHECK(index <= current_.hard_state().commit);
   Sync();
   durable_.Compact(index, conf_state, data);
   current_.Compact(index, conf_state, std::move(data));

@@ -2,7 +2,7 @@
 #include "raft.h"
 
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "absl/strings/str_cat.h"
 #include "trialledger/consensus/codec.h"
@@ -28,7 +28,7 @@ Raft::Raft(const Config& config, const LogStorage* storage)
     for (const Entry& entry : log_.Slice(log_.FirstIndex(), log_.applied() + 1, UINT64_MAX)) {
       if (entry.type != EntryType::kConfChange) continue;
       absl::StatusOr<ConfChange> change = DecodeConfChange(entry.data);
-      assert(change.ok());
+      TL_CHECK(change.ok());
       if (change.ok()) ApplyConfChange(*change);
     }
   }
@@ -72,21 +72,21 @@ void Raft::BecomeFollower(uint64_t term, uint64_t leader) {
 void Raft::BecomePreCandidate() {
   // Pre-vote changes neither term nor vote: a partitioned node that keeps failing pre-votes
   // cannot inflate its term and depose a healthy leader when it rejoins.
-  assert(role_ != Role::kLeader);
+  TL_CHECK(role_ != Role::kLeader);
   votes_.clear();
   leader_ = kNoNode;
   role_ = Role::kPreCandidate;
 }
 
 void Raft::BecomeCandidate() {
-  assert(role_ != Role::kLeader);
+  TL_CHECK(role_ != Role::kLeader);
   Reset(term_ + 1);
   vote_ = config_.id;
   role_ = Role::kCandidate;
 }
 
 void Raft::BecomeLeader() {
-  assert(role_ == Role::kCandidate);
+  TL_CHECK(role_ == Role::kCandidate);
   Reset(term_);
   leader_ = config_.id;
   role_ = Role::kLeader;

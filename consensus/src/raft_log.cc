@@ -1,7 +1,7 @@
 #include "raft_log.h"
 
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 namespace tl::raft {
 
@@ -10,7 +10,7 @@ RaftLog::RaftLog(const LogStorage* storage, uint64_t applied_index) : storage_(s
   // The snapshot index is committed by definition; the hard state may predate the snapshot.
   committed_ = std::max(storage_->hard_state().commit, storage_->snapshot().meta.index);
   applied_ = std::max(applied_index, storage_->snapshot().meta.index);
-  assert(applied_ <= committed_);
+  TL_CHECK(applied_ <= committed_);
 }
 
 uint64_t RaftLog::FirstIndex() const {
@@ -44,7 +44,7 @@ std::optional<uint64_t> RaftLog::MaybeAppend(uint64_t prev_index, uint64_t prev_
   const uint64_t conflict_index = FindConflict(entries);
   // A conflict at or below the commit index would mean two leaders disagree on a committed
   // entry: a safety violation no valid run produces.
-  assert(tolerate_safety_violations_ || conflict_index == 0 || conflict_index > committed_);
+  TL_CHECK(tolerate_safety_violations_ || conflict_index == 0 || conflict_index > committed_);
   if (conflict_index != 0) {
     const auto first_new = entries.begin() + (conflict_index - (prev_index + 1));
     Append(std::vector<Entry>(first_new, entries.end()));
@@ -64,7 +64,7 @@ uint64_t RaftLog::FindConflict(const std::vector<Entry>& entries) const {
 uint64_t RaftLog::Append(const std::vector<Entry>& entries) {
   if (entries.empty()) return LastIndex();
   const uint64_t first = entries.front().index;
-  assert(tolerate_safety_violations_ || first > committed_);
+  TL_CHECK(tolerate_safety_violations_ || first > committed_);
   if (first <= committed_) {
     // Only reachable under a planted bug: the checker sees the commit index go back.
     committed_ = first - 1;
@@ -116,12 +116,12 @@ std::vector<Entry> RaftLog::Slice(uint64_t low, uint64_t high, uint64_t max_byte
 
 void RaftLog::CommitTo(uint64_t index) {
   if (index <= committed_) return;  // the commit index never goes back
-  assert(index <= LastIndex());
+  TL_CHECK(index <= LastIndex());
   committed_ = std::min(index, LastIndex());
 }
 
 void RaftLog::AppliedTo(uint64_t index) {
-  assert(tolerate_safety_violations_ || (index >= applied_ && index <= committed_));
+  TL_CHECK(tolerate_safety_violations_ || (index >= applied_ && index <= committed_));
   applied_ = std::min(index, committed_);
 }
 

@@ -1,6 +1,6 @@
 #include "trialledger/consensus/raw_node.h"
 
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "absl/strings/str_cat.h"
 #include "raft.h"
@@ -86,7 +86,7 @@ bool RawNode::HasReady() const {
 }
 
 Ready RawNode::GetReady() {
-  assert(!ready_outstanding_);
+  TL_CHECK(!ready_outstanding_);
   ready_outstanding_ = true;
   RaftLog& log = raft_->log();
   Ready ready;
@@ -122,7 +122,7 @@ Ready RawNode::GetReady() {
 }
 
 void RawNode::Advance() {
-  assert(ready_outstanding_);
+  TL_CHECK(ready_outstanding_);
   ready_outstanding_ = false;
   RaftLog& log = raft_->log();
   if (pending_snapshot_index_) log.StableSnapshotTo(*pending_snapshot_index_);
@@ -131,7 +131,7 @@ void RawNode::Advance() {
   for (const Entry& entry : pending_committed_) {
     if (entry.type != EntryType::kConfChange) continue;
     absl::StatusOr<ConfChange> change = DecodeConfChange(entry.data);
-    assert(change.ok());  // the leader encoded it; storage checksums guard the bytes
+    TL_CHECK(change.ok());  // the leader encoded it; storage checksums guard the bytes
     if (change.ok()) raft_->ApplyConfChange(*change);
   }
   if (!pending_committed_.empty()) log.AppliedTo(pending_committed_.back().index);

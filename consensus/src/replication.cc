@@ -1,7 +1,7 @@
 // Log replication: the leader's appends with flow control, the commit rule, and snapshots sent
 // in checksummed chunks; the follower's handling of each.
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "raft.h"
 #include "trialledger/consensus/codec.h"
@@ -229,7 +229,7 @@ void Raft::StartSnapshot(uint64_t to) {
 
 void Raft::SendSnapshotChunks(uint64_t to) {
   Progress& progress = progress_.at(to);
-  assert(progress.state == Progress::State::kSnapshot);
+  TL_CHECK(progress.state == Progress::State::kSnapshot);
   const OutgoingSnapshot& outgoing = *progress.snapshot;
   const std::string& data = outgoing.snapshot.data;
   const uint64_t window_bytes = config_.snapshot_chunk_bytes * config_.max_inflight_snapshot_chunks;

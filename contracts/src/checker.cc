@@ -4,9 +4,9 @@
 #include <map>
 #include <set>
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/limits.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::contracts {
 

@@ -1,7 +1,8 @@
 // Expressions and the SOW's own functions.
 #include "codegen_internal.h"
 #include "sow_text.h"
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/check.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/opcodes.h"
 
 namespace tl::contracts {
@@ -43,7 +44,7 @@ uint16_t Codegen::Expr(Emitter& e, const contracts::Expr& expr, const ExprEnv& e
         case NameRef::kNone:
           break;
       }
-      throw CompileError{expr.span, "internal: unresolved name"};
+      TL_UNREACHABLE("the checker resolves every name");
     case Kind::kFactField: {
       abi::FactField field = abi::kFieldSite;
       if (expr.text == "subject") field = abi::kFieldSubject;
@@ -90,7 +91,7 @@ uint16_t Codegen::Expr(Emitter& e, const contracts::Expr& expr, const ExprEnv& e
       return Arithmetic(e, expr, left, right);
     }
   }
-  throw CompileError{expr.span, "internal: unknown expression"};
+  TL_UNREACHABLE("an expression kind without code");
 }
 
 uint16_t Codegen::Compare(Emitter& e, const contracts::Expr& expr, uint16_t left, uint16_t right) {
@@ -212,7 +213,7 @@ uint16_t Codegen::Call(Emitter& e, const contracts::Expr& expr, const ExprEnv& e
     e.Op(Opcode::kAnd, out, reached, failed);
     return out;
   }
-  throw CompileError{expr.op_span, StrCat("internal: unknown built-in '", name, "'")};
+  TL_UNREACHABLE(StrCat("built-in '", name, "' passed the checker but has no code"));
 }
 
 void Codegen::Statements(Emitter& e, const std::vector<Stmt>& body,

@@ -3,8 +3,8 @@
 #include "codegen_internal.h"
 #include "fact_rules.h"
 #include "sow_text.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/limits.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/vm/opcodes.h"
 
 namespace tl::contracts {

@@ -2,7 +2,7 @@
 // milestones are checked in SOW order; what becomes due is invoiced, net of holdbacks.
 #include "codegen_internal.h"
 #include "sow_text.h"
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/opcodes.h"
 
 namespace tl::contracts {

@@ -8,8 +8,8 @@
 #include "diagnostic.h"
 #include "metadata.h"
 #include "parser.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/vm/vm.h"
 
 namespace tl::contracts {

@@ -1,9 +1,9 @@
 // The human summary of a contract's metadata, for sowc and `trialledger contract show`.
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 #include "sow_text.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/contracts/compiler.h"
-#include "trialledger/sdk/hex.h"
 
 namespace tl::contracts {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::contracts {
 

@@ -3,9 +3,9 @@
 #include <vector>
 
 #include "sow_text.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/fact_kinds.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::contracts {
 

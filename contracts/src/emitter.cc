@@ -1,8 +1,8 @@
 #include "emitter.h"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
+#include "trialledger/base/check.h"
 
 #include "trialledger/vm/opcodes.h"
 
@@ -178,7 +178,7 @@ void Emitter::Call(uint16_t result, const vm::FunctionBuilder& callee, int64_t c
 }
 
 int64_t Emitter::worst_case_gas() const {
-  assert(frames_.size() == 1);
+  TL_CHECK(frames_.size() == 1);
   return frames_.back().current;
 }
 

@@ -3,9 +3,9 @@
 #include <memory>
 
 #include "abi.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/fact_kinds.h"
 #include "trialledger/contracts/limits.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/vm/value_codec.h"
 
 namespace tl::contracts {

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 #include "sow_text.h"
 #include "trialledger/contracts/fact_kinds.h"

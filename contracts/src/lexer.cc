@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "sow_text.h"
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::contracts {
 namespace {

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "sow_text.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/display.h"
 #include "trialledger/contracts/fact_kinds.h"
 #include "trialledger/contracts/limits.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::contracts {
 namespace {

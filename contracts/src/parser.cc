@@ -4,8 +4,8 @@
 
 #include "lexer.h"
 #include "sow_text.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::contracts {
 namespace {

@@ -4,9 +4,9 @@
 #include "contract_host.h"
 #include "fact_payload.h"
 #include "sow_text.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/limits.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/vm/value_codec.h"
 
 namespace tl::contracts {

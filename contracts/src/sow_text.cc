@@ -2,33 +2,10 @@
 
 #include <array>
 
-#include <fmt/format.h>
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::contracts {
 namespace {
-
-// Howard Hinnant's days-from-civil and civil-from-days: exact integer arithmetic.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-void CivilFromDays(int64_t z, int64_t* y, int64_t* m, int64_t* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yoe + era * 400 + (*m <= 2);
-}
 
 bool Digits(std::string_view text, int64_t* out) {
   if (text.empty()) return false;
@@ -41,51 +18,7 @@ bool Digits(std::string_view text, int64_t* out) {
   return true;
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
-}
-
 }  // namespace
-
-std::optional<int64_t> ParseIsoDate(std::string_view text) {
-  int64_t y, m, d;
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-' || !Digits(text.substr(0, 4), &y) ||
-      !Digits(text.substr(5, 2), &m) || !Digits(text.substr(8, 2), &d)) {
-    return std::nullopt;
-  }
-  if (y < 1970 || m < 1 || m > 12 || d < 1) return std::nullopt;
-  const int64_t days = DaysFromCivil(y, m, d);
-  int64_t y2, m2, d2;
-  CivilFromDays(days, &y2, &m2, &d2);
-  if (m2 != m || d2 != d) return std::nullopt;  // 2026-02-30 and the like
-  return days * kMsPerDay;
-}
-
-std::optional<int64_t> ParseIsoTimestamp(std::string_view text) {
-  if (text.size() == 10) return ParseIsoDate(text);
-  int64_t h, mi, s;
-  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
-      text[19] != 'Z' || !Digits(text.substr(11, 2), &h) || !Digits(text.substr(14, 2), &mi) ||
-      !Digits(text.substr(17, 2), &s) || h > 23 || mi > 59 || s > 59) {
-    return std::nullopt;
-  }
-  std::optional<int64_t> day = ParseIsoDate(text.substr(0, 10));
-  if (!day) return std::nullopt;
-  return *day + ((h * 60 + mi) * 60 + s) * 1000;
-}
-
-std::string FormatIsoDate(int64_t ms) {
-  int64_t y, m, d;
-  CivilFromDays(FloorDiv(ms, kMsPerDay), &y, &m, &d);
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
-
-std::string FormatIsoTimestamp(int64_t ms) {
-  const int64_t day_ms = ms - FloorDiv(ms, kMsPerDay) * kMsPerDay;
-  const int64_t seconds = day_ms / 1000;
-  return fmt::format("{}T{:02d}:{:02d}:{:02d}Z", FormatIsoDate(ms), seconds / 3600,
-                     seconds / 60 % 60, seconds % 60);
-}
 
 bool IsCurrencyCode(std::string_view code) {
   if (code.size() != 3) return false;

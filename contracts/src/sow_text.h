@@ -1,6 +1,5 @@
-// Text forms shared by the SOW language, the facts JSON form and the displays: calendar dates
-// (proleptic Gregorian, UTC, no C library clock or time zone involved) and money amounts
-// ("USD 1,250,000.00", in the currency's minor unit).
+// Text forms shared by the SOW language, the facts JSON form and the displays: money amounts
+// ("USD 1,250,000.00", in the currency's minor unit). Dates are base/civil_date.h.
 #ifndef TRIALLEDGER_CONTRACTS_SOW_TEXT_H_
 #define TRIALLEDGER_CONTRACTS_SOW_TEXT_H_
 
@@ -9,16 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/str_cat.h"
+
 namespace tl::contracts {
-
-inline constexpr int64_t kMsPerDay = 86'400'000;
-
-// "YYYY-MM-DD" to ms at 00:00 UTC; nullopt unless a real calendar date.
-std::optional<int64_t> ParseIsoDate(std::string_view text);
-// "YYYY-MM-DDTHH:MM:SSZ" (or a bare date) to ms.
-std::optional<int64_t> ParseIsoTimestamp(std::string_view text);
-std::string FormatIsoDate(int64_t ms);
-std::string FormatIsoTimestamp(int64_t ms);
 
 bool IsCurrencyCode(std::string_view code);
 // Digits after the decimal point in the currency's minor unit (ISO 4217): 0, 2 or 3.
@@ -33,17 +26,6 @@ std::optional<int64_t> ParseMoneyText(std::string_view text, std::string* curren
                                       std::string* why);
 // "USD 1,250,000.00"; negative amounts as "USD -5.00".
 std::string FormatMoney(int64_t minor, std::string_view currency);
-
-// Items joined with `separator`.
-template <typename Range>
-std::string Join(const Range& items, std::string_view separator) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out.append(separator);
-    out.append(std::string_view(item));
-  }
-  return out;
-}
 
 }  // namespace tl::contracts
 

@@ -4,7 +4,7 @@
 #include <set>
 
 #include "abi.h"
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 #include "checker.h"
 #include "sow_text.h"

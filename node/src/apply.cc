@@ -2,12 +2,12 @@
 
 #include "cluster_payloads.h"
 #include "identity_payloads.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/tx_rules.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/merkle.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

@@ -1,15 +1,15 @@
 #include "cluster_payloads.h"
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/identity_rules.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {
 
 uint64_t VoterCount(const StateReader& state) {
   std::optional<std::string> count = state.Get(state_keys::kVoterCount);
-  return count.has_value() ? DecodeU64(*count) : 0;
+  return count.has_value() ? DecodeBigEndian64(*count) : 0;
 }
 
 void PutNode(const v1::NodeInfo& node, StateOverlay& state) {
@@ -72,7 +72,7 @@ void PutGenesisNode(const v1::NodeInfo& node, StateOverlay& state) {
   PutNode(node, state);
   state.Put(state_keys::NodeId(RaftNodeId(node.public_key())), node.name());
   if (node.membership() == v1::NODE_MEMBERSHIP_VOTER) {
-    state.Put(std::string(state_keys::kVoterCount), EncodeU64(VoterCount(state) + 1));
+    state.Put(std::string(state_keys::kVoterCount), EncodeBigEndian64(VoterCount(state) + 1));
   }
 }
 
@@ -92,7 +92,7 @@ v1::TxResult ExecuteChangeNode(const v1::ChangeNode& payload, const v1::MemberRe
                                                        "promoted"));
       }
       node.set_membership(v1::NODE_MEMBERSHIP_VOTER);
-      state.Put(std::string(state_keys::kVoterCount), EncodeU64(VoterCount(state) + 1));
+      state.Put(std::string(state_keys::kVoterCount), EncodeBigEndian64(VoterCount(state) + 1));
       break;
     case v1::ChangeNode::ACTION_REMOVE:
       if (node.membership() == v1::NODE_MEMBERSHIP_REMOVED) {
@@ -106,7 +106,7 @@ v1::TxResult ExecuteChangeNode(const v1::ChangeNode& payload, const v1::MemberRe
                           StrCat("node '", node.name(),
                                  "' is the last voter; the network would have no quorum"));
         }
-        state.Put(std::string(state_keys::kVoterCount), EncodeU64(voters - 1));
+        state.Put(std::string(state_keys::kVoterCount), EncodeBigEndian64(voters - 1));
       }
       node.set_membership(v1::NODE_MEMBERSHIP_REMOVED);
       break;

@@ -3,10 +3,10 @@
 #include <filesystem>
 #include <sstream>
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/toml_reader.h"
 
 namespace tl::node {

@@ -4,12 +4,12 @@
 #include <cstdlib>
 
 #include "contract_store.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/lifecycle.h"
 #include "trialledger/sdk/codec.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

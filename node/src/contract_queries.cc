@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "contract_store.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/lifecycle.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <vector>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/compiler.h"
 #include "trialledger/sdk/codec.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 

@@ -1,11 +1,11 @@
 #include "identity_payloads.h"
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {
@@ -19,11 +19,11 @@ bool HasRole(const v1::Member& member, std::string_view role) {
 
 uint64_t AdminCount(const StateReader& state, std::string_view org) {
   std::optional<std::string> count = state.Get(state_keys::AdminCount(org));
-  return count.has_value() ? DecodeU64(*count) : 0;
+  return count.has_value() ? DecodeBigEndian64(*count) : 0;
 }
 
 void SetAdminCount(StateOverlay& state, std::string_view org, uint64_t count) {
-  state.Put(state_keys::AdminCount(org), EncodeU64(count));
+  state.Put(state_keys::AdminCount(org), EncodeBigEndian64(count));
 }
 
 std::optional<v1::MemberRecord> ReadMember(const StateReader& state, std::string_view key) {

@@ -6,19 +6,19 @@
 #include <cstdint>
 #include <set>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 
 namespace store_keys {
 std::string Block(uint64_t height) {
-  return StrCat("B", EncodeU64(height));
+  return StrCat("B", EncodeBigEndian64(height));
 }
 std::string WriteSet(uint64_t height) {
-  return StrCat("W", EncodeU64(height));
+  return StrCat("W", EncodeBigEndian64(height));
 }
 std::string Tx(std::string_view tx_id) {
   return StrCat("T", tx_id);
@@ -147,7 +147,7 @@ absl::StatusOr<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string
   leveldb::Status applied =
       store->db_->Get(CheckedReads(), AsSlice(store_keys::kRaftApplied), &applied_bytes);
   if (applied.ok() && applied_bytes.size() == 8) {
-    store->raft_applied_ = DecodeU64(applied_bytes);
+    store->raft_applied_ = DecodeBigEndian64(applied_bytes);
   } else if (!applied.IsNotFound()) {
     return absl::DataLossError(StrCat("data dir ", dir, ": the applied Raft index is unreadable"));
   }
@@ -237,7 +237,7 @@ absl::Status LedgerStore::CommitBlock(const DecodedBlock& block, const AppliedBl
     }
   }
   batch.Put(AsSlice(store_keys::kHead), Encode(ToRecord(applied.head)));
-  batch.Put(AsSlice(store_keys::kRaftApplied), EncodeU64(raft_index));
+  batch.Put(AsSlice(store_keys::kRaftApplied), EncodeBigEndian64(raft_index));
   leveldb::WriteOptions options;
   options.sync = sync;
   leveldb::Status status = db_->Write(options, &batch);
@@ -252,7 +252,7 @@ absl::Status LedgerStore::RecordRaftApplied(uint64_t raft_index, bool sync) {
   leveldb::WriteOptions options;
   options.sync = sync;
   leveldb::Status status =
-      db_->Put(options, AsSlice(store_keys::kRaftApplied), EncodeU64(raft_index));
+      db_->Put(options, AsSlice(store_keys::kRaftApplied), EncodeBigEndian64(raft_index));
   if (!status.ok()) return FromLevelDb(status, StrCat("recording applied Raft index ", raft_index));
   std::lock_guard<std::mutex> lock(head_mutex_);
   raft_applied_ = raft_index;

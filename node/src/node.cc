@@ -7,13 +7,13 @@
 #include <algorithm>
 
 #include "peer_service.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/tx_rules.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/merkle.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {
@@ -362,7 +362,7 @@ v1::GetMemberResponse Node::Member(const std::string& public_key) const {
   response.set_revoked(record.revoked_from_height() != 0);
   response.set_revoked_from_height(record.revoked_from_height());
   std::optional<std::string> nonce = store_->Get(state_keys::Nonce(public_key));
-  uint64_t next_committed = nonce.has_value() ? DecodeU64(*nonce) + 1 : 1;
+  uint64_t next_committed = nonce.has_value() ? DecodeBigEndian64(*nonce) + 1 : 1;
   response.set_next_nonce(mempool_.NextNonce(public_key, next_committed));
   return response;
 }

@@ -1,8 +1,8 @@
 #include "peer_service.h"
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/node.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 

@@ -5,14 +5,14 @@
 #include <cstdio>
 
 #include "peer_service.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/node.h"
 #include "trialledger/node/state.h"
 #include "trialledger/sdk/codec.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/merkle.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

@@ -2,9 +2,9 @@
 
 #include "contract_queries.h"
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

@@ -1,8 +1,7 @@
 #include "trialledger/node/state.h"
 
-#include <cassert>
-
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/check.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::node {
 
@@ -26,7 +25,7 @@ std::string AdminCount(std::string_view org) {
   return StrCat("admin-count/", org);
 }
 std::string NodeId(uint64_t raft_id) {
-  return StrCat("node-id/", EncodeU64(raft_id));
+  return StrCat("node-id/", EncodeBigEndian64(raft_id));
 }
 std::string Contract(std::string_view contract_id) {
   return StrCat(kContractPrefix, contract_id);
@@ -38,10 +37,10 @@ std::string ContractData(std::string_view contract_id) {
   return StrCat("contract-data/", contract_id, "/");
 }
 std::string ContractFact(std::string_view contract_id, uint64_t seq) {
-  return StrCat("contract-fact/", contract_id, "/", EncodeU64(seq));
+  return StrCat("contract-fact/", contract_id, "/", EncodeBigEndian64(seq));
 }
 std::string ContractEvent(std::string_view contract_id, uint64_t seq) {
-  return StrCat("contract-event/", contract_id, "/", EncodeU64(seq));
+  return StrCat("contract-event/", contract_id, "/", EncodeBigEndian64(seq));
 }
 }  // namespace state_keys
 
@@ -52,7 +51,7 @@ std::optional<std::string> StateOverlay::Get(std::string_view key) const {
 }
 
 void StateOverlay::Absorb(StateOverlay&& child) {
-  assert(&child.base_ == this);
+  TL_CHECK(&child.base_ == this);
   for (auto& [key, value] : child.writes_)
     writes_[key] = std::move(value);
   child.writes_.clear();
@@ -72,23 +71,6 @@ void MemoryState::Apply(const WriteSet& writes) {
       entries_.erase(key);
     }
   }
-}
-
-std::string EncodeU64(uint64_t value) {
-  std::string bytes(8, '\0');
-  for (int i = 7; i >= 0; --i) {
-    bytes[i] = static_cast<char>(value & 0xff);
-    value >>= 8;
-  }
-  return bytes;
-}
-
-uint64_t DecodeU64(std::string_view bytes) {
-  assert(bytes.size() == 8);
-  uint64_t value = 0;
-  for (unsigned char byte : bytes)
-    value = value << 8 | byte;
-  return value;
 }
 
 }  // namespace tl::node

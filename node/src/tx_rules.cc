@@ -3,9 +3,9 @@
 #include "cluster_payloads.h"
 #include "contract_payloads.h"
 #include "identity_payloads.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 
@@ -54,7 +54,7 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
                            "' was revoked from height ", revoked_from));
   }
   std::optional<std::string> nonce = state.Get(state_keys::Nonce(body.signer_public_key()));
-  signer->next_nonce = nonce.has_value() ? DecodeU64(*nonce) + 1 : 1;
+  signer->next_nonce = nonce.has_value() ? DecodeBigEndian64(*nonce) + 1 : 1;
   return TxOk();
 }
 
@@ -134,7 +134,7 @@ v1::TxResult ApplyTransaction(const v1::Transaction& tx, std::string_view chain_
                                              signer.next_nonce, ") for this key"));
   }
   overlay.Put(state_keys::Nonce(decoded->body.signer_public_key()),
-              EncodeU64(decoded->body.nonce()));
+              EncodeBigEndian64(decoded->body.nonce()));
   return ExecutePayload(*decoded, signer.record, context, overlay);
 }
 

@@ -5,12 +5,12 @@
 #include <memory>
 #include <set>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/node/apply.h"
 #include "trialledger/node/ledger_store.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl::node {
 namespace {

@@ -6,9 +6,9 @@
 #include <chrono>
 #include <thread>
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl {
 namespace {

@@ -4,9 +4,9 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/message.h>
 
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/limits.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl {
 namespace {

@@ -2,10 +2,10 @@
 
 #include <sodium.h>
 
-#include <cassert>
-#include <cstdio>
-#include <cstdlib>
 #include <mutex>
+
+#include "trialledger/base/check.h"
+#include "trialledger/base/endian.h"
 
 namespace tl {
 namespace {
@@ -29,12 +29,7 @@ static_assert(sizeof(crypto_generichash_state) <= 384, "Blake2b256Hasher state t
 
 void InitCrypto() {
   static std::once_flag once;
-  std::call_once(once, [] {
-    if (sodium_init() < 0) {
-      std::fprintf(stderr, "fatal: libsodium failed to initialize\n");
-      std::abort();
-    }
-  });
+  std::call_once(once, [] { TL_CHECK_MSG(sodium_init() >= 0, "libsodium failed to initialize"); });
 }
 
 KeyPair GenerateKeyPair() {
@@ -46,7 +41,7 @@ KeyPair GenerateKeyPair() {
 }
 
 KeyPair KeyPairFromSeed(std::string_view seed) {
-  assert(seed.size() == kSeedBytes);
+  TL_CHECK(seed.size() == kSeedBytes);
   InitCrypto();
   KeyPair keys{std::string(kPublicKeyBytes, '\0'), std::string(kSecretKeyBytes, '\0')};
   crypto_sign_seed_keypair(reinterpret_cast<unsigned char*>(keys.public_key.data()),
@@ -59,7 +54,7 @@ std::string SeedOf(const KeyPair& keys) {
 }
 
 std::string SignRaw(std::string_view secret_key, std::string_view message) {
-  assert(secret_key.size() == kSecretKeyBytes);
+  TL_CHECK(secret_key.size() == kSecretKeyBytes);
   InitCrypto();
   std::string signature(kSignatureBytes, '\0');
   crypto_sign_detached(reinterpret_cast<unsigned char*>(signature.data()), nullptr, Bytes(message),
@@ -101,12 +96,7 @@ Blake2b256Hasher& Blake2b256Hasher::Update(std::string_view data) {
 }
 
 Blake2b256Hasher& Blake2b256Hasher::UpdateU64(uint64_t value) {
-  unsigned char big_endian[8];
-  for (int i = 7; i >= 0; --i) {
-    big_endian[i] = static_cast<unsigned char>(value & 0xff);
-    value >>= 8;
-  }
-  return Update(std::string_view(reinterpret_cast<const char*>(big_endian), 8));
+  return Update(EncodeBigEndian64(value));
 }
 
 Blake2b256Hasher& Blake2b256Hasher::UpdateField(std::string_view data) {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl {
 namespace {

@@ -1,15 +1,16 @@
 #include "trialledger/sdk/genesis.h"
 
+#include <fmt/format.h>
 #include <limits>
 #include <set>
 #include <sstream>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/file_util.h"
-#include "trialledger/sdk/hex.h"
 #include "trialledger/sdk/identity_rules.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/toml_reader.h"
 
 namespace tl {

@@ -3,9 +3,11 @@
 #include <set>
 
 #include "trialledger/sdk/crypto.h"
+
+#include "trialledger/base/endian.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl {
 namespace {
@@ -119,9 +121,7 @@ absl::Status ValidateNode(const v1::NodeInfo& node) {
 uint64_t RaftNodeId(std::string_view node_public_key) {
   std::string digest =
       Blake2b256Hasher().UpdateField("trialledger/v1/raft-node-id").Update(node_public_key).Final();
-  uint64_t id = 0;
-  for (int i = 0; i < 8; ++i)
-    id = (id << 8) | static_cast<unsigned char>(digest[i]);
+  uint64_t id = DecodeBigEndian64(digest);
   return id == 0 ? 1 : id;
 }
 

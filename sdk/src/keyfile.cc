@@ -1,10 +1,11 @@
 #include "trialledger/sdk/keyfile.h"
 
+#include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/file_util.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 #include "trialledger/sdk/toml_reader.h"
 
 namespace tl {

@@ -10,7 +10,7 @@
 
 #include <arpa/inet.h>
 
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl {
 namespace {

@@ -1,10 +1,11 @@
 #include "trialledger/sdk/toml_reader.h"
 
+#include <fmt/format.h>
 #include <limits>
 
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"
-#include "trialledger/sdk/hex.h"
-#include "trialledger/sdk/strings.h"
 
 namespace tl {
 

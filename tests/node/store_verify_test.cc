@@ -156,7 +156,7 @@ TEST_F(StoreTest, EditedStateIsReported) {
   BuildLedger(2);
   Tamper([&](leveldb::DB& db) {
     std::string key = store_keys::State(state_keys::Nonce(network_.key("cro-edc").public_key));
-    ASSERT_TRUE(db.Put(leveldb::WriteOptions(), key, EncodeU64(1)).ok());
+    ASSERT_TRUE(db.Put(leveldb::WriteOptions(), key, EncodeBigEndian64(1)).ok());
   });
   VerifyReport report = Verify();
   ASSERT_FALSE(report.status.ok());

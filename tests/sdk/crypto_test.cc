@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "trialledger/sdk/hex.h"
+#include "trialledger/base/hex.h"
 
 namespace tl {
 namespace {

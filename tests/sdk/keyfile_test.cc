@@ -6,7 +6,7 @@
 #include <fstream>
 
 #include "test_ledger.h"
-#include "trialledger/sdk/hex.h"
+#include "trialledger/base/hex.h"
 
 namespace tl {
 namespace {

@@ -5,13 +5,11 @@
 #include <optional>
 #include <vector>
 
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/builder.h"
 
 namespace tl::vm {
 namespace {
-
-using internal::StrCat;
 
 // Splits a line into tokens: spaces and commas separate, "..." is one token, ';' comments.
 std::vector<std::string_view> Tokenize(std::string_view line) {

@@ -1,8 +1,8 @@
 #include "trialledger/vm/builder.h"
 
-#include <cassert>
+#include "trialledger/base/check.h"
 
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/value_codec.h"
 
 namespace tl::vm {
@@ -18,7 +18,7 @@ Label FunctionBuilder::NewLabel() {
 }
 
 void FunctionBuilder::Bind(Label label) {
-  assert(label.id < label_targets_.size() && label_targets_[label.id] < 0);
+  TL_CHECK(label.id < label_targets_.size() && label_targets_[label.id] < 0);
   label_targets_[label.id] = static_cast<int64_t>(function_.code.size());
 }
 
@@ -27,7 +27,7 @@ void FunctionBuilder::Emit(Opcode op, uint16_t a, uint16_t b, uint16_t c, uint8_
 }
 
 void FunctionBuilder::Emit(Opcode op, uint16_t a, uint16_t b, Label target) {
-  assert(target.id < label_targets_.size());
+  TL_CHECK(target.id < label_targets_.size());
   fixups_.emplace_back(function_.code.size(), target.id);
   function_.code.push_back(Instruction{op, 0, a, b, 0});
 }
@@ -42,7 +42,7 @@ uint16_t ModuleBuilder::AddConstant(const Value& value) {
 uint16_t ModuleBuilder::AddShape(const RecordShape& field_names) {
   std::string key = "s";
   for (const std::string& name : field_names)
-    internal::StrAppend(&key, name, '\0');
+    StrAppend(&key, name, '\0');
   auto [it, inserted] = constant_index_.emplace(key, module_.constants.size());
   if (inserted) {
     module_.constants.push_back(Constant{Value(), std::make_shared<RecordShape>(field_names)});
@@ -70,8 +70,8 @@ absl::StatusOr<Module> ModuleBuilder::Build() const {
     Function function = f.function_;
     for (const auto& [pc, label] : f.fixups_) {
       if (f.label_targets_[label] < 0) {
-        return absl::FailedPreconditionError(internal::StrCat(
-            "function '", f.name_, "': instruction ", pc, " jumps to a label never bound"));
+        return absl::FailedPreconditionError(
+            StrCat("function '", f.name_, "': instruction ", pc, " jumps to a label never bound"));
       }
       function.code[pc].c = static_cast<uint16_t>(f.label_targets_[label]);
     }

@@ -1,5 +1,6 @@
-// Little-endian writing and bounds-checked reading of the VM's binary formats. Reads never run
-// past the end of the input: every Read* returns false instead, and the caller reports where.
+// Bounds-checked reading of the VM's little-endian binary formats (written with
+// base/endian.h's AppendLittleEndian). Reads never run past the end of the input: every Read*
+// returns false instead, and the caller reports where.
 #ifndef TRIALLEDGER_VM_SRC_BYTE_IO_H_
 #define TRIALLEDGER_VM_SRC_BYTE_IO_H_
 
@@ -8,14 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace tl::vm::internal {
+#include "trialledger/base/endian.h"
 
-template <typename T>
-void PutLittleEndian(T value, std::string* out) {
-  for (size_t i = 0; i < sizeof(T); ++i) {
-    out->push_back(static_cast<char>(static_cast<uint64_t>(value) >> (8 * i)));
-  }
-}
+namespace tl::vm::internal {
 
 class ByteReader {
  public:
@@ -24,12 +20,8 @@ class ByteReader {
   template <typename T>
   bool Read(T* value) {
     if (remaining() < sizeof(T)) return false;
-    uint64_t raw = 0;
-    for (size_t i = 0; i < sizeof(T); ++i) {
-      raw |= uint64_t{static_cast<uint8_t>(bytes_[position_ + i])} << (8 * i);
-    }
+    *value = DecodeLittleEndian<T>(bytes_.substr(position_));
     position_ += sizeof(T);
-    *value = static_cast<T>(raw);
     return true;
   }
   bool ReadBytes(size_t count, std::string_view* out) {

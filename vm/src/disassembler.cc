@@ -2,15 +2,12 @@
 // shapes s0.., jump targets L<index>, functions f0...
 #include <set>
 
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/assembler.h"
 #include "trialledger/vm/value_codec.h"
 
 namespace tl::vm {
 namespace {
-
-using internal::StrAppend;
-using internal::StrCat;
 
 std::string Quoted(std::string_view data) {
   static constexpr char kDigits[] = "0123456789abcdef";

@@ -7,7 +7,7 @@
 #include "ops.h"
 #include "program.h"
 #include "run.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/value_codec.h"
 #include "trialledger/vm/vm.h"
 
@@ -21,7 +21,7 @@ std::array<uint8_t, 32> HashEvents(const std::vector<Event>& events) {
   crypto_generichash_init(&state, nullptr, 0, 32);
   for (const Event& event : events) {
     std::string bytes;
-    internal::PutLittleEndian<uint32_t>(event.name.size(), &bytes);
+    AppendLittleEndian<uint32_t>(event.name.size(), &bytes);
     bytes.append(event.name);
     bytes.append(EncodeValue(event.fields));
     crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -35,14 +35,14 @@ std::array<uint8_t, 32> HashEvents(const std::vector<Event>& events) {
 absl::Status CheckArguments(const LinkedFunction& function, std::span<const Value> args,
                             std::string_view entry) {
   if (args.size() != function.param_count) {
-    return absl::InvalidArgumentError(internal::StrCat(
+    return absl::InvalidArgumentError(StrCat(
         "entry point '", entry, "' takes ", function.param_count, " arguments, got ", args.size()));
   }
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i].type() != function.register_types[i]) {
-      return absl::InvalidArgumentError(internal::StrCat(
-          "entry point '", entry, "' argument ", i, " must be a ",
-          TypeName(function.register_types[i]), ", got a ", TypeName(args[i].type())));
+      return absl::InvalidArgumentError(StrCat("entry point '", entry, "' argument ", i,
+                                               " must be a ", TypeName(function.register_types[i]),
+                                               ", got a ", TypeName(args[i].type())));
     }
   }
   return absl::OkStatus();
@@ -65,11 +65,11 @@ absl::StatusOr<ExecutionResult> Execute(const Program& program, std::string_view
                                         const ExecuteOptions& options) {
   const int64_t function_index = program.FindEntryPoint(entry);
   if (function_index < 0) {
-    return absl::NotFoundError(internal::StrCat("the contract has no entry point '", entry, "'"));
+    return absl::NotFoundError(StrCat("the contract has no entry point '", entry, "'"));
   }
   if (options.gas_limit < 0 || options.gas_limit > kGasPerRunMax) {
     return absl::InvalidArgumentError(
-        internal::StrCat("gas limit ", options.gas_limit, " outside 0..", kGasPerRunMax));
+        StrCat("gas limit ", options.gas_limit, " outside 0..", kGasPerRunMax));
   }
   const LinkedFunction& function = ProgramAccess::Functions(program)[function_index];
   if (absl::Status s = CheckArguments(function, args, entry); !s.ok()) return s;
@@ -95,10 +95,9 @@ absl::StatusOr<ExecutionResult> Execute(const Program& program, std::string_view
   if (result.trap == internal::kHostFailure) return state.host_error;
   result.gas_used = options.gas_limit - std::max<int64_t>(gas_left, 0);
   if (!result.ok()) {
-    result.message = state.message.empty()
-                         ? internal::StrCat(TrapCodeName(result.trap), " at function ",
-                                            trap_function, " instruction ", trap_pc)
-                         : state.message;
+    result.message = state.message.empty() ? StrCat(TrapCodeName(result.trap), " at function ",
+                                                    trap_function, " instruction ", trap_pc)
+                                           : state.message;
     result.return_value = Value();
   } else {
     result.events = std::move(state.events);

@@ -2,7 +2,7 @@
 // the interpreter hands them to the host only when the run ends without a trap.
 #include "object.h"
 #include "ops.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/limits.h"
 #include "trialledger/vm/value_codec.h"
 

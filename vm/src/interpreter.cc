@@ -14,7 +14,7 @@
 #include "ops.h"
 #include "program.h"
 #include "run.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::vm::internal {
 namespace {

@@ -1,7 +1,7 @@
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "program.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/vm.h"
 
 namespace tl::vm {
@@ -57,7 +57,7 @@ LinkedFunction LinkFunction(const Function& function, uint32_t index, const Veri
   }
   // At most one inserted instruction per module instruction, so indices fit 16 bits
   // (kInstructionsPerFunctionMax is 32767).
-  assert(linked.code.size() <= 65535);
+  TL_CHECK(linked.code.size() <= 65535);
   for (size_t index = 0; index < linked.code.size(); ++index) {
     LinkedInstruction& in = linked.code[index];
     if (in.op != internal::kGasOpcode && HasTarget(static_cast<Opcode>(in.op))) {

@@ -1,8 +1,9 @@
-// Literal syntax of the assembler. Dates are proleptic Gregorian UTC, converted with the
-// days-from-civil algorithm (H. Hinnant), so no time zone or C library clock is involved.
+// Literal syntax of the assembler. Dates are base/civil_date.h's: proleptic Gregorian UTC, so no
+// time zone or C library clock is involved, and only real calendar dates are accepted.
 #include <charconv>
 
-#include "str_cat.h"
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/assembler.h"
 
 namespace tl::vm {
@@ -26,35 +27,6 @@ bool ParseAmount(std::string_view text, Amount* out) {
     value = value * 10 + (c - '0');
   }
   *out = negative ? Amount(-value) : value;
-  return true;
-}
-
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ.
-bool ParseDate(std::string_view text, int64_t* ms) {
-  if (text.size() != 10 && text.size() != 20) return false;
-  int64_t y, mo, d, h = 0, mi = 0, s = 0;
-  if (text[4] != '-' || text[7] != '-' || !ParseInt(text.substr(0, 4), &y) ||
-      !ParseInt(text.substr(5, 2), &mo) || !ParseInt(text.substr(8, 2), &d)) {
-    return false;
-  }
-  if (text.size() == 20) {
-    if (text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z' ||
-        !ParseInt(text.substr(11, 2), &h) || !ParseInt(text.substr(14, 2), &mi) ||
-        !ParseInt(text.substr(17, 2), &s)) {
-      return false;
-    }
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return false;
-  *ms = ((DaysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
   return true;
 }
 
@@ -137,8 +109,7 @@ Type TypeFromName(std::string_view name) {
 
 absl::StatusOr<Value> ParseLiteral(Type type, std::string_view text) {
   auto bad = [&]() {
-    return absl::InvalidArgumentError(
-        internal::StrCat("'", text, "' is not a ", TypeName(type), " literal"));
+    return absl::InvalidArgumentError(StrCat("'", text, "' is not a ", TypeName(type), " literal"));
   };
   switch (type) {
     case Type::kBool:
@@ -165,7 +136,11 @@ absl::StatusOr<Value> ParseLiteral(Type type, std::string_view text) {
     }
     case Type::kTime: {
       int64_t ms;
-      if (!ParseDate(text, &ms) && !ParseInt(text, &ms)) return bad();
+      if (std::optional<int64_t> date = ParseIsoTimestamp(text); date.has_value()) {
+        ms = *date;
+      } else if (!ParseInt(text, &ms)) {
+        return bad();
+      }
       return Value::MakeTime(ms);
     }
     case Type::kDuration: {
@@ -182,8 +157,7 @@ absl::StatusOr<Value> ParseLiteral(Type type, std::string_view text) {
       return type == Type::kString ? Value::MakeString(data) : Value::MakeBytes(data);
     }
     default:
-      return absl::InvalidArgumentError(
-          internal::StrCat("a ", TypeName(type), " has no literal form"));
+      return absl::InvalidArgumentError(StrCat("a ", TypeName(type), " has no literal form"));
   }
 }
 

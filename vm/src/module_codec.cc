@@ -1,5 +1,5 @@
 #include "byte_io.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/module.h"
 #include "trialledger/vm/value_codec.h"
 
@@ -7,16 +7,15 @@ namespace tl::vm {
 namespace {
 
 using internal::ByteReader;
-using internal::PutLittleEndian;
 
 // Constant kinds: a value type tag, or this marker for a record shape.
 constexpr uint8_t kShapeConstantTag = 0x80;
 
 std::string Encode(const Module& module, std::vector<uint32_t>* code_offsets) {
   std::string out(kModuleMagic);
-  PutLittleEndian<uint16_t>(module.format_version, &out);
-  PutLittleEndian<uint16_t>(module.gas_schedule_version, &out);
-  PutLittleEndian<uint32_t>(module.constants.size(), &out);
+  AppendLittleEndian<uint16_t>(module.format_version, &out);
+  AppendLittleEndian<uint16_t>(module.gas_schedule_version, &out);
+  AppendLittleEndian<uint32_t>(module.constants.size(), &out);
   for (const Constant& constant : module.constants) {
     if (constant.shape != nullptr) {
       out.push_back(static_cast<char>(kShapeConstantTag));
@@ -29,28 +28,28 @@ std::string Encode(const Module& module, std::vector<uint32_t>* code_offsets) {
       out.append(EncodeValue(constant.value));
     }
   }
-  PutLittleEndian<uint32_t>(module.functions.size(), &out);
+  AppendLittleEndian<uint32_t>(module.functions.size(), &out);
   for (const Function& function : module.functions) {
     out.push_back(static_cast<char>(function.param_count));
     out.push_back(static_cast<char>(function.result_type));
-    PutLittleEndian<uint16_t>(function.register_types.size(), &out);
+    AppendLittleEndian<uint16_t>(function.register_types.size(), &out);
     for (Type type : function.register_types)
       out.push_back(static_cast<char>(type));
-    PutLittleEndian<uint32_t>(function.code.size(), &out);
+    AppendLittleEndian<uint32_t>(function.code.size(), &out);
     if (code_offsets != nullptr) code_offsets->push_back(out.size());
     for (const Instruction& instruction : function.code) {
       out.push_back(static_cast<char>(instruction.op));
       out.push_back(static_cast<char>(instruction.mode));
-      PutLittleEndian<uint16_t>(instruction.a, &out);
-      PutLittleEndian<uint16_t>(instruction.b, &out);
-      PutLittleEndian<uint16_t>(instruction.c, &out);
+      AppendLittleEndian<uint16_t>(instruction.a, &out);
+      AppendLittleEndian<uint16_t>(instruction.b, &out);
+      AppendLittleEndian<uint16_t>(instruction.c, &out);
     }
   }
-  PutLittleEndian<uint32_t>(module.entry_points.size(), &out);
+  AppendLittleEndian<uint32_t>(module.entry_points.size(), &out);
   for (const EntryPoint& entry : module.entry_points) {
     out.push_back(static_cast<char>(entry.name.size()));
     out.append(entry.name);
-    PutLittleEndian<uint32_t>(entry.function, &out);
+    AppendLittleEndian<uint32_t>(entry.function, &out);
   }
   return out;
 }
@@ -61,7 +60,7 @@ class ModuleDecoder {
 
   absl::StatusOr<Module> Decode() {
     if (bytes_.size() > kModuleBytesMax) {
-      return absl::InvalidArgumentError(internal::StrCat(
+      return absl::InvalidArgumentError(StrCat(
           "module of ", bytes_.size(), " bytes exceeds kModuleBytesMax (", kModuleBytesMax, ")"));
     }
     std::string_view magic;
@@ -73,13 +72,12 @@ class ModuleDecoder {
       return Truncated();
     }
     if (module.format_version != kFormatVersion) {
-      return Fail(internal::StrCat("module format version ", module.format_version,
-                                   " is not supported; this VM reads version ", kFormatVersion));
+      return Fail(StrCat("module format version ", module.format_version,
+                         " is not supported; this VM reads version ", kFormatVersion));
     }
     if (module.gas_schedule_version != kGasScheduleVersion) {
-      return Fail(internal::StrCat("module gas schedule version ", module.gas_schedule_version,
-                                   " is not supported; this VM charges schedule ",
-                                   kGasScheduleVersion));
+      return Fail(StrCat("module gas schedule version ", module.gas_schedule_version,
+                         " is not supported; this VM charges schedule ", kGasScheduleVersion));
     }
     if (absl::Status s = Constants(&module); !s.ok()) return s;
     if (absl::Status s = Functions(&module); !s.ok()) return s;
@@ -91,14 +89,14 @@ class ModuleDecoder {
  private:
   absl::Status Fail(absl::string_view what) const {
     return absl::InvalidArgumentError(
-        internal::StrCat("module byte offset ", reader_.position(), ": ", what));
+        StrCat("module byte offset ", reader_.position(), ": ", what));
   }
   absl::Status Truncated() const { return Fail("module ends early"); }
 
   absl::Status Count(uint32_t limit, std::string_view what, uint32_t* count) {
     if (!reader_.Read(count)) return Truncated();
     if (*count > limit) {
-      return Fail(internal::StrCat(*count, " ", what, " exceed the limit of ", limit));
+      return Fail(StrCat(*count, " ", what, " exceed the limit of ", limit));
     }
     return absl::OkStatus();
   }
@@ -132,7 +130,7 @@ class ModuleDecoder {
       } else {
         absl::StatusOr<Value> value = DecodeValuePrefix(&rest);
         if (!value.ok()) {
-          return Fail(internal::StrCat("constant ", i, ": ", value.status().message()));
+          return Fail(StrCat("constant ", i, ": ", value.status().message()));
         }
         std::string_view skipped;
         reader_.ReadBytes(reader_.remaining() - rest.size(), &skipped);

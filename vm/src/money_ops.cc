@@ -6,7 +6,7 @@
 #include "arith.h"
 #include "object.h"
 #include "ops.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::vm::internal {
 namespace {

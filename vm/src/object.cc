@@ -1,6 +1,6 @@
 // Heap objects: destruction, size accounting and copy-on-write (see object.h).
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "object.h"
 #include "trialledger/vm/limits.h"
@@ -29,7 +29,7 @@ void DestroyObject(Object* object) noexcept {
       delete static_cast<RecordObject*>(object);
       return;
     default:
-      assert(false && "not a heap type");
+      TL_CHECK_MSG(false, "not a heap type");
   }
 }
 
@@ -93,7 +93,7 @@ MapObject* MutableMap(Value& v) {
 
 RecordObject* MutableRecord(Value& v) {
   if (ValueAccess::Unique(v)) return ValueAccess::As<RecordObject>(v);
-  assert(ValueAccess::Obj(v) != nullptr && "callers check for the empty record");
+  TL_CHECK_MSG(ValueAccess::Obj(v) != nullptr, "callers check for the empty record");
   auto* source = ValueAccess::As<RecordObject>(v);
   auto* copy = new RecordObject(source->shape, source->fields);
   copy->nodes = source->nodes;

@@ -8,12 +8,12 @@
 #ifndef TRIALLEDGER_VM_SRC_OBJECT_H_
 #define TRIALLEDGER_VM_SRC_OBJECT_H_
 
-#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
+#include "trialledger/base/check.h"
 
 #include "trialledger/vm/value.h"
 
@@ -83,7 +83,7 @@ struct ValueAccess {
   static Object* Obj(const Value& v) { return v.bits_.object; }
   // Sets the raw type tag and zero bits. REQUIRES: `v` holds no object reference.
   static void Reset(Value& v, Type type) {
-    assert(!IsHeapType(v.type_) || v.bits_.object == nullptr);
+    TL_CHECK(!IsHeapType(v.type_) || v.bits_.object == nullptr);
     v.type_ = type;
     v.bits_.i = 0;
   }

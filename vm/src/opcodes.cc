@@ -1,7 +1,7 @@
 #include "trialledger/vm/opcodes.h"
 
 #include <array>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 namespace tl::vm {
 namespace {
@@ -16,7 +16,7 @@ constexpr std::array<OpcodeInfo, static_cast<size_t>(Opcode::kCount)> kOpcodeTab
 }  // namespace
 
 const OpcodeInfo& GetOpcodeInfo(Opcode op) {
-  assert(op < Opcode::kCount);
+  TL_CHECK(op < Opcode::kCount);
   return kOpcodeTable[static_cast<size_t>(op)];
 }
 

@@ -1,11 +1,11 @@
 #include "trialledger/vm/value.h"
 
 #include <algorithm>
-#include <cassert>
+#include "trialledger/base/check.h"
 
 #include "arith.h"
 #include "object.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/limits.h"
 
 namespace tl::vm {
@@ -101,11 +101,11 @@ absl::StatusOr<Value> Value::MakeMoney(std::string_view currency, Amount minor) 
   Currency parsed;
   if (!Currency::Parse(currency, &parsed)) {
     return absl::InvalidArgumentError(
-        internal::StrCat("currency code '", currency, "' is not three capital letters"));
+        StrCat("currency code '", currency, "' is not three capital letters"));
   }
   if (!internal::MoneyInRange(minor)) {
-    return absl::InvalidArgumentError(internal::StrCat("money amount ", minor.str(), " exceeds 10^",
-                                                       kMoneyMinorDigitsMax, " minor units"));
+    return absl::InvalidArgumentError(
+        StrCat("money amount ", minor.str(), " exceeds 10^", kMoneyMinorDigitsMax, " minor units"));
   }
   Value v;
   ValueAccess::Adopt(v, Type::kMoney, new MoneyObject(parsed, std::move(minor)));
@@ -127,7 +127,7 @@ namespace {
 absl::StatusOr<Value> MakeText(Type type, std::string_view data) {
   if (data.size() > kStringBytesMax) {
     return absl::InvalidArgumentError(
-        internal::StrCat(TypeName(type), " of ", data.size(), " bytes exceeds ", kStringBytesMax));
+        StrCat(TypeName(type), " of ", data.size(), " bytes exceeds ", kStringBytesMax));
   }
   Value v;
   ValueAccess::Adopt(v, type, new TextObject(type, std::string(data)));
@@ -165,8 +165,7 @@ absl::StatusOr<Value> Value::MakeMap(std::vector<std::pair<Value, Value>> entrie
   }
   for (const auto& [key, value] : entries) {
     if (!IsKeyType(key.type())) {
-      return absl::InvalidArgumentError(
-          internal::StrCat("a ", TypeName(key.type()), " cannot be a map key"));
+      return absl::InvalidArgumentError(StrCat("a ", TypeName(key.type()), " cannot be a map key"));
     }
   }
   std::sort(entries.begin(), entries.end(),
@@ -197,60 +196,60 @@ absl::StatusOr<Value> Value::MakeRecord(std::shared_ptr<const RecordShape> shape
 }
 
 bool Value::AsBool() const {
-  assert(type_ == Type::kBool);
+  TL_CHECK(type_ == Type::kBool);
   return bits_.b;
 }
 int64_t Value::AsInt() const {
-  assert(type_ == Type::kInt);
+  TL_CHECK(type_ == Type::kInt);
   return bits_.i;
 }
 int64_t Value::AsTimeMs() const {
-  assert(type_ == Type::kTime);
+  TL_CHECK(type_ == Type::kTime);
   return bits_.i;
 }
 int64_t Value::AsDurationMs() const {
-  assert(type_ == Type::kDuration);
+  TL_CHECK(type_ == Type::kDuration);
   return bits_.i;
 }
 
 Currency Value::MoneyCurrency() const {
-  assert(type_ == Type::kMoney);
+  TL_CHECK(type_ == Type::kMoney);
   return bits_.object ? static_cast<MoneyObject*>(bits_.object)->currency : Currency();
 }
 Amount Value::MoneyMinor() const {
-  assert(type_ == Type::kMoney);
+  TL_CHECK(type_ == Type::kMoney);
   return bits_.object ? static_cast<MoneyObject*>(bits_.object)->minor : Amount(0);
 }
 Amount Value::RationalNumerator() const {
-  assert(type_ == Type::kRational);
+  TL_CHECK(type_ == Type::kRational);
   return bits_.object ? static_cast<RationalObject*>(bits_.object)->numerator : Amount(0);
 }
 Amount Value::RationalDenominator() const {
-  assert(type_ == Type::kRational);
+  TL_CHECK(type_ == Type::kRational);
   return bits_.object ? static_cast<RationalObject*>(bits_.object)->denominator : Amount(1);
 }
 std::string_view Value::AsString() const {
-  assert(type_ == Type::kString || type_ == Type::kBytes);
+  TL_CHECK(type_ == Type::kString || type_ == Type::kBytes);
   return bits_.object ? std::string_view(static_cast<TextObject*>(bits_.object)->data)
                       : std::string_view();
 }
 std::span<const Value> Value::ListItems() const {
-  assert(type_ == Type::kList);
+  TL_CHECK(type_ == Type::kList);
   if (bits_.object == nullptr) return {};
   return static_cast<ListObject*>(bits_.object)->items;
 }
 std::span<const std::pair<Value, Value>> Value::MapEntries() const {
-  assert(type_ == Type::kMap);
+  TL_CHECK(type_ == Type::kMap);
   if (bits_.object == nullptr) return {};
   return static_cast<MapObject*>(bits_.object)->entries;
 }
 std::span<const std::string> Value::RecordFieldNames() const {
-  assert(type_ == Type::kRecord);
+  TL_CHECK(type_ == Type::kRecord);
   if (bits_.object == nullptr) return {};
   return *static_cast<RecordObject*>(bits_.object)->shape;
 }
 std::span<const Value> Value::RecordFields() const {
-  assert(type_ == Type::kRecord);
+  TL_CHECK(type_ == Type::kRecord);
   if (bits_.object == nullptr) return {};
   return static_cast<RecordObject*>(bits_.object)->fields;
 }
@@ -269,29 +268,29 @@ std::string Value::DebugString() const {
     case Type::kBool:
       return bits_.b ? "true" : "false";
     case Type::kInt:
-      return internal::StrCat(bits_.i);
+      return StrCat(bits_.i);
     case Type::kTime:
-      return internal::StrCat("time(", bits_.i, ")");
+      return StrCat("time(", bits_.i, ")");
     case Type::kDuration:
-      return internal::StrCat("duration(", bits_.i, ")");
+      return StrCat("duration(", bits_.i, ")");
     case Type::kMoney:
-      return internal::StrCat("money(", MoneyCurrency().code(), ",", MoneyMinor().str(), ")");
+      return StrCat("money(", MoneyCurrency().code(), ",", MoneyMinor().str(), ")");
     case Type::kRational:
-      return internal::StrCat(RationalNumerator().str(), "/", RationalDenominator().str());
+      return StrCat(RationalNumerator().str(), "/", RationalDenominator().str());
     case Type::kString:
-      return internal::StrCat("\"", AsString(), "\"");
+      return StrCat("\"", AsString(), "\"");
     case Type::kBytes:
-      return internal::StrCat("bytes(", AsString().size(), ")");
+      return StrCat("bytes(", AsString().size(), ")");
     case Type::kList: {
       std::string out = "[";
       for (const Value& item : ListItems())
-        internal::StrAppend(&out, item.DebugString(), ",");
+        StrAppend(&out, item.DebugString(), ",");
       return out + "]";
     }
     case Type::kMap: {
       std::string out = "{";
       for (const auto& [k, v] : MapEntries()) {
-        internal::StrAppend(&out, k.DebugString(), ":", v.DebugString(), ",");
+        StrAppend(&out, k.DebugString(), ":", v.DebugString(), ",");
       }
       return out + "}";
     }
@@ -299,7 +298,7 @@ std::string Value::DebugString() const {
       std::string out = "(";
       const auto names = RecordFieldNames();
       for (size_t i = 0; i < names.size(); ++i) {
-        internal::StrAppend(&out, names[i], "=", RecordFields()[i].DebugString(), ",");
+        StrAppend(&out, names[i], "=", RecordFields()[i].DebugString(), ",");
       }
       return out + ")";
     }

@@ -3,14 +3,13 @@
 #include "arith.h"
 #include "byte_io.h"
 #include "object.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/limits.h"
 
 namespace tl::vm {
 namespace {
 
 using internal::ByteReader;
-using internal::PutLittleEndian;
 
 constexpr size_t kAmountBytesMax = 16;
 
@@ -29,7 +28,7 @@ class Encoder {
       case Type::kInt:
       case Type::kTime:
       case Type::kDuration:
-        PutLittleEndian<int64_t>(internal::ValueAccess::Int(value), out_);
+        AppendLittleEndian<int64_t>(internal::ValueAccess::Int(value), out_);
         break;
       case Type::kMoney: {
         const Currency currency = value.MoneyCurrency();
@@ -47,18 +46,18 @@ class Encoder {
         break;
       case Type::kString:
       case Type::kBytes:
-        PutLittleEndian<uint32_t>(value.AsString().size(), out_);
+        AppendLittleEndian<uint32_t>(value.AsString().size(), out_);
         if (!Fits(value.AsString().size())) return false;
         out_->append(value.AsString());
         break;
       case Type::kList:
-        PutLittleEndian<uint32_t>(value.ListItems().size(), out_);
+        AppendLittleEndian<uint32_t>(value.ListItems().size(), out_);
         for (const Value& item : value.ListItems()) {
           if (!Put(item)) return false;
         }
         break;
       case Type::kMap:
-        PutLittleEndian<uint32_t>(value.MapEntries().size(), out_);
+        AppendLittleEndian<uint32_t>(value.MapEntries().size(), out_);
         for (const auto& [key, item] : value.MapEntries()) {
           if (!Put(key) || !Put(item)) return false;
         }
@@ -142,7 +141,7 @@ class Decoder {
       case Type::kRecord:
         return GetRecord(depth);
       default:
-        return Fail(internal::StrCat("unknown value type tag ", tag));
+        return Fail(StrCat("unknown value type tag ", tag));
     }
   }
 
@@ -151,7 +150,7 @@ class Decoder {
  private:
   absl::Status Fail(absl::string_view what) const {
     return absl::InvalidArgumentError(
-        internal::StrCat("value encoding at byte ", reader_.position(), ": ", what));
+        StrCat("value encoding at byte ", reader_.position(), ": ", what));
   }
   absl::Status Truncated() const { return Fail("input ends inside a value"); }
 
@@ -294,7 +293,7 @@ absl::StatusOr<Value> DecodeValue(std::string_view bytes) {
   absl::StatusOr<Value> value = DecodeValuePrefix(&rest);
   if (value.ok() && !rest.empty()) {
     return absl::InvalidArgumentError(
-        internal::StrCat("value encoding has ", rest.size(), " trailing bytes after the value"));
+        StrCat("value encoding has ", rest.size(), " trailing bytes after the value"));
   }
   return value;
 }

@@ -6,7 +6,7 @@
 
 #include "object.h"
 #include "ops.h"
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 #include "trialledger/vm/limits.h"
 
 namespace tl::vm::internal {

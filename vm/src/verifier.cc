@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "str_cat.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::vm {
 namespace {
@@ -55,16 +55,16 @@ class ModuleVerifier {
         std::set<std::string_view> seen;
         for (const std::string& name : *constant.shape) {
           if (!IsValidName(name) || !seen.insert(name).second) {
-            return Fault(internal::StrCat("constant ", i, ": record field name '", name,
-                                          "' is invalid or repeated"));
+            return Fault(
+                StrCat("constant ", i, ": record field name '", name, "' is invalid or repeated"));
           }
         }
         if (constant.shape->size() > kRecordFieldsMax) {
-          return Fault(internal::StrCat("constant ", i, ": record shape has too many fields"));
+          return Fault(StrCat("constant ", i, ": record shape has too many fields"));
         }
       } else if (!IsConstantType(constant.value.type())) {
-        return Fault(internal::StrCat("constant ", i, ": a ", TypeName(constant.value.type()),
-                                      " cannot be a constant"));
+        return Fault(StrCat("constant ", i, ": a ", TypeName(constant.value.type()),
+                            " cannot be a constant"));
       }
     }
     return absl::OkStatus();
@@ -72,29 +72,29 @@ class ModuleVerifier {
 
   absl::Status Header(size_t f) {
     const Function& function = module_.functions[f];
-    const std::string where = internal::StrCat("function ", f, ": ");
+    const std::string where = StrCat("function ", f, ": ");
     if (function.register_types.size() > kRegistersPerFunctionMax) {
-      return Fault(internal::StrCat(where, function.register_types.size(),
-                                    " registers exceed kRegistersPerFunctionMax"));
+      return Fault(StrCat(where, function.register_types.size(),
+                          " registers exceed kRegistersPerFunctionMax"));
     }
     if (function.param_count > kParamsPerFunctionMax ||
         function.param_count > function.register_types.size()) {
-      return Fault(internal::StrCat(where, function.param_count,
-                                    " parameters exceed the registers or kParamsPerFunctionMax"));
+      return Fault(StrCat(where, function.param_count,
+                          " parameters exceed the registers or kParamsPerFunctionMax"));
     }
     for (size_t r = 0; r < function.register_types.size(); ++r) {
       if (!IsValidType(static_cast<uint8_t>(function.register_types[r]))) {
-        return Fault(internal::StrCat(where, "register ", r, " has invalid type ",
-                                      static_cast<int>(function.register_types[r])));
+        return Fault(StrCat(where, "register ", r, " has invalid type ",
+                            static_cast<int>(function.register_types[r])));
       }
     }
     if (function.result_type != Type::kNone &&
         !IsValidType(static_cast<uint8_t>(function.result_type))) {
-      return Fault(internal::StrCat(where, "invalid result type"));
+      return Fault(StrCat(where, "invalid result type"));
     }
-    if (function.code.empty()) return Fault(internal::StrCat(where, "has no instructions"));
+    if (function.code.empty()) return Fault(StrCat(where, "has no instructions"));
     if (function.code.size() > kInstructionsPerFunctionMax) {
-      return Fault(internal::StrCat(where, "more instructions than kInstructionsPerFunctionMax"));
+      return Fault(StrCat(where, "more instructions than kInstructionsPerFunctionMax"));
     }
     return absl::OkStatus();
   }
@@ -118,17 +118,17 @@ class ModuleVerifier {
     const Function& function = module_.functions[f];
     const vm::Instruction& in = function.code[pc];
     if (in.op >= Opcode::kCount) {
-      return At(f, pc, internal::StrCat("unknown opcode ", static_cast<int>(in.op)));
+      return At(f, pc, StrCat("unknown opcode ", static_cast<int>(in.op)));
     }
     const OpcodeInfo& info = GetOpcodeInfo(in.op);
     if (info.rules & kRuleRounding) {
       if (!IsValidRoundingMode(in.mode)) {
-        return At(f, pc,
-                  internal::StrCat(info.mnemonic, " needs a rounding mode 1..6, got ",
-                                   static_cast<int>(in.mode)));
+        return At(
+            f, pc,
+            StrCat(info.mnemonic, " needs a rounding mode 1..6, got ", static_cast<int>(in.mode)));
       }
     } else if (in.mode != 0) {
-      return At(f, pc, internal::StrCat(info.mnemonic, " takes no rounding mode"));
+      return At(f, pc, StrCat(info.mnemonic, " takes no rounding mode"));
     }
     const uint16_t operands[3] = {in.a, in.b, in.c};
     const OperandKind kinds[3] = {info.a, info.b, info.c};
@@ -146,7 +146,7 @@ class ModuleVerifier {
       return At(f, pc, "operands a and c must have the same type");
     }
     if ((info.rules & kRuleOrderedBC) && !IsOrderedType(type(in.b))) {
-      return At(f, pc, internal::StrCat("a ", TypeName(type(in.b)), " has no order"));
+      return At(f, pc, StrCat("a ", TypeName(type(in.b)), " has no order"));
     }
     if ((info.rules & kRuleBoolImm) && in.b > 1) return At(f, pc, "boolean immediate must be 0/1");
     if (in.op == Opcode::kRet) {
@@ -174,15 +174,15 @@ class ModuleVerifier {
     auto register_in_range = [&]() -> absl::Status {
       if (raw >= registers) {
         return At(f, pc,
-                  internal::StrCat("operand ", std::string(1, name), ": register ", raw,
-                                   " out of range (function has ", registers, ")"));
+                  StrCat("operand ", std::string(1, name), ": register ", raw,
+                         " out of range (function has ", registers, ")"));
       }
       return absl::OkStatus();
     };
     switch (kind) {
       case OperandKind::kNone:
         if (raw != 0)
-          return At(f, pc, internal::StrCat("operand ", std::string(1, name), " unused but not 0"));
+          return At(f, pc, StrCat("operand ", std::string(1, name), " unused but not 0"));
         return absl::OkStatus();
       case OperandKind::kRegAny:
         return register_in_range();
@@ -190,8 +190,7 @@ class ModuleVerifier {
         if (absl::Status s = register_in_range(); !s.ok()) return s;
         if (!IsKeyType(function.register_types[raw])) {
           return At(f, pc,
-                    internal::StrCat("a ", TypeName(function.register_types[raw]),
-                                     " cannot be a map key"));
+                    StrCat("a ", TypeName(function.register_types[raw]), " cannot be a map key"));
         }
         return absl::OkStatus();
       }
@@ -203,15 +202,14 @@ class ModuleVerifier {
       case OperandKind::kTarget:
         if (raw >= function.code.size()) {
           return At(f, pc,
-                    internal::StrCat("jump target ", raw, " outside the function (",
-                                     function.code.size(), " instructions)"));
+                    StrCat("jump target ", raw, " outside the function (", function.code.size(),
+                           " instructions)"));
         }
         return absl::OkStatus();
       case OperandKind::kFunction:
         if (raw >= module_.functions.size()) {
           return At(f, pc,
-                    internal::StrCat("call of function ", raw, ", module has ",
-                                     module_.functions.size()));
+                    StrCat("call of function ", raw, ", module has ", module_.functions.size()));
         }
         return absl::OkStatus();
       case OperandKind::kConstOfA:
@@ -219,8 +217,8 @@ class ModuleVerifier {
       case OperandKind::kConstShape: {
         if (raw >= module_.constants.size()) {
           return At(f, pc,
-                    internal::StrCat("constant ", raw, " out of range (module has ",
-                                     module_.constants.size(), ")"));
+                    StrCat("constant ", raw, " out of range (module has ", module_.constants.size(),
+                           ")"));
         }
         const Constant& constant = module_.constants[raw];
         if (kind == OperandKind::kConstShape) {
@@ -231,7 +229,7 @@ class ModuleVerifier {
                                 ? Type::kString
                                 : function.register_types[function.code[pc].a];
         if (constant.shape != nullptr || constant.value.type() != wanted) {
-          return At(f, pc, internal::StrCat("constant ", raw, " is not a ", TypeName(wanted)));
+          return At(f, pc, StrCat("constant ", raw, " is not a ", TypeName(wanted)));
         }
         if (kind == OperandKind::kConstString && !IsValidName(constant.value.AsString())) {
           return At(f, pc, "event name must be 1..64 characters of [A-Za-z0-9_.:-]");
@@ -243,9 +241,8 @@ class ModuleVerifier {
         const Type wanted = RegisterTypeOf(kind);
         if (function.register_types[raw] != wanted) {
           return At(f, pc,
-                    internal::StrCat("operand ", std::string(1, name), ": register ", raw, " is ",
-                                     TypeName(function.register_types[raw]), ", needs ",
-                                     TypeName(wanted)));
+                    StrCat("operand ", std::string(1, name), ": register ", raw, " is ",
+                           TypeName(function.register_types[raw]), ", needs ", TypeName(wanted)));
         }
         return absl::OkStatus();
       }
@@ -261,18 +258,16 @@ class ModuleVerifier {
     }
     for (size_t p = 0; p < callee.param_count; ++p) {
       if (function.register_types[in.c + p] != callee.register_types[p]) {
-        return At(
-            f, pc,
-            internal::StrCat("argument ", p, " is ", TypeName(function.register_types[in.c + p]),
-                             ", function ", in.b, " takes ", TypeName(callee.register_types[p])));
+        return At(f, pc,
+                  StrCat("argument ", p, " is ", TypeName(function.register_types[in.c + p]),
+                         ", function ", in.b, " takes ", TypeName(callee.register_types[p])));
       }
     }
     if (callee.result_type == Type::kNone) {
       if (in.a != 0) return At(f, pc, "call of a function without result must have a == 0");
     } else if (in.a >= function.register_types.size() ||
                function.register_types[in.a] != callee.result_type) {
-      return At(f, pc,
-                internal::StrCat("call result register must be a ", TypeName(callee.result_type)));
+      return At(f, pc, StrCat("call result register must be a ", TypeName(callee.result_type)));
     }
     callees_[f].push_back(in.b);
     return absl::OkStatus();
@@ -310,9 +305,9 @@ class ModuleVerifier {
       stack += module_.functions[f].register_types.size();
       depth += 1;
       if (stack > kStackRegistersMax || depth > kCallDepthMax) {
-        return Fault(internal::StrCat("function ", f, " needs ", stack, " stack registers and ",
-                                      depth, " call frames; limits are ", kStackRegistersMax,
-                                      " and ", kCallDepthMax));
+        return Fault(StrCat("function ", f, " needs ", stack, " stack registers and ", depth,
+                            " call frames; limits are ", kStackRegistersMax, " and ",
+                            kCallDepthMax));
       }
       local.stack_registers[f] = static_cast<uint32_t>(stack);
       local.call_depth[f] = static_cast<uint32_t>(depth);
@@ -323,8 +318,7 @@ class ModuleVerifier {
     if (done != n) {
       for (size_t f = 0; f < n; ++f) {
         if (pending_callees[f] != 0) {
-          return Fault(
-              internal::StrCat("function ", f, " is on a call cycle; recursion is not allowed"));
+          return Fault(StrCat("function ", f, " is on a call cycle; recursion is not allowed"));
         }
       }
     }
@@ -336,24 +330,23 @@ class ModuleVerifier {
     std::set<std::string_view> seen;
     for (const EntryPoint& entry : module_.entry_points) {
       if (!IsValidName(entry.name) || !seen.insert(entry.name).second) {
-        return Fault(
-            internal::StrCat("entry point name '", entry.name, "' is invalid or repeated"));
+        return Fault(StrCat("entry point name '", entry.name, "' is invalid or repeated"));
       }
       if (entry.function >= module_.functions.size()) {
-        return Fault(internal::StrCat("entry point '", entry.name, "' names function ",
-                                      entry.function, ", module has ", module_.functions.size()));
+        return Fault(StrCat("entry point '", entry.name, "' names function ", entry.function,
+                            ", module has ", module_.functions.size()));
       }
     }
     return absl::OkStatus();
   }
 
   absl::Status Fault(absl::string_view what) const {
-    return absl::InvalidArgumentError(internal::StrCat("verifier: ", what));
+    return absl::InvalidArgumentError(StrCat("verifier: ", what));
   }
   absl::Status At(size_t f, size_t pc, absl::string_view what) const {
-    return absl::InvalidArgumentError(
-        internal::StrCat("verifier: function ", f, " instruction ", pc, " (module byte offset ",
-                         offsets_[f] + pc * kInstructionBytes, "): ", what));
+    return absl::InvalidArgumentError(StrCat("verifier: function ", f, " instruction ", pc,
+                                             " (module byte offset ",
+                                             offsets_[f] + pc * kInstructionBytes, "): ", what));
   }
 
   const Module& module_;

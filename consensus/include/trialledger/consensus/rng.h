@@ -5,8 +5,8 @@
 // it from a clock inside the core; the node chooses the seed.
 #pragma once
 
-#include <cassert>
 #include <cstdint>
+#include "trialledger/base/check.h"
 
 namespace tl::raft {
 
@@ -31,7 +31,7 @@ class DeterministicRng {
 
   // Uniform in [0, bound). Rejection sampling keeps it unbiased.
   uint64_t Uniform(uint64_t bound) {
-    assert(bound > 0);
+    TL_CHECK(bound > 0);
     const uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
     uint64_t value = Next();
     while (value >= limit)
@@ -41,7 +41,7 @@ class DeterministicRng {
 
   // Uniform in [low, high].
   uint64_t Between(uint64_t low, uint64_t high) {
-    assert(low <= high);
+    TL_CHECK(low <= high);
     return low + Uniform(high - low + 1);
   }
 

@@ -24,6 +24,8 @@
 #include <string>
 #include <string_view>
 
+#include "trialledger/base/endian.h"
+
 namespace tl::node {
 
 namespace state_keys {
@@ -84,8 +86,5 @@ class MemoryState : public StateReader {
  private:
   std::map<std::string, std::string, std::less<>> entries_;
 };
-
-std::string EncodeU64(uint64_t value);
-uint64_t DecodeU64(std::string_view bytes);  // REQUIRES: bytes.size() == 8
 
 }  // namespace tl::node

@@ -1,6 +1,6 @@
-#include "trialledger/sdk/hex.h"
+#include "trialledger/base/hex.h"
 
-#include "trialledger/sdk/strings.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl {
 namespace {
