@@ -4,8 +4,8 @@
 #include <benchmark/benchmark.h>
 
 #include "test_ledger.h"
-#include "trialledger/node/apply.h"
-#include "trialledger/node/ledger_store.h"
+#include "trialledger/ledger/apply.h"
+#include "trialledger/ledger/ledger_store.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/merkle.h"
 
@@ -79,8 +79,8 @@ void BM_ApplyBlockOfNotes(benchmark::State& state) {
   testing::MemoryLedger ledger(Network());
   DecodedBlock block = Network().MakeBlock(ledger.head(), Notes(0));
   for (auto _ : state) {
-    absl::StatusOr<node::AppliedBlock> applied =
-        node::ApplyBlock(ledger.head(), Network().chain_id(), block, ledger.state());
+    absl::StatusOr<ledger::AppliedBlock> applied =
+        ledger::ApplyBlock(ledger.head(), Network().chain_id(), block, ledger.state());
     if (!applied.ok() || applied->results[kNotesPerBlock - 1].code() != v1::TX_OK) {
       state.SkipWithError("apply failed");
       break;
@@ -94,7 +94,7 @@ BENCHMARK(BM_ApplyBlockOfNotes)->Unit(benchmark::kMillisecond);
 void BM_ApplyAndCommitBlocks(benchmark::State& state) {
   constexpr int kBlocks = 20;
   testing::TempDir dir;
-  auto store = node::LedgerStore::Open(dir.path(), Network().genesis());
+  auto store = ledger::LedgerStore::Open(dir.path(), Network().genesis());
   if (!store.ok()) {
     state.SkipWithError("cannot open store");
     return;
@@ -105,7 +105,7 @@ void BM_ApplyAndCommitBlocks(benchmark::State& state) {
   int next = 0;
   for (auto _ : state) {
     DecodedBlock block = Network().MakeBlock((*store)->head(), blocks[next++]);
-    auto applied = node::ApplyBlock((*store)->head(), Network().chain_id(), block, **store);
+    auto applied = ledger::ApplyBlock((*store)->head(), Network().chain_id(), block, **store);
     if (!applied.ok() || applied->results[kNotesPerBlock - 1].code() != v1::TX_OK ||
         !(*store)->CommitBlock(block, *applied, block.header.height(), /*sync=*/true).ok()) {
       state.SkipWithError("apply or commit failed");

@@ -9,6 +9,7 @@
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/compiler.h"
+#include "trialledger/contracts/display.h"
 #include "trialledger/contracts/lifecycle.h"
 #include "trialledger/sdk/file_util.h"
 

@@ -2,7 +2,7 @@
 
 #include "commands.h"
 #include "trialledger/base/hex.h"
-#include "trialledger/node/verify.h"
+#include "trialledger/ledger/verify.h"
 
 namespace tl::cli {
 
@@ -17,14 +17,14 @@ void AddVerifyCommand(CLI::App& app, Context& context) {
   verify->add_option("--genesis", args->genesis,
                      "an independent copy of the genesis file to check the stored one against");
   verify->callback([&context, args] {
-    node::VerifyOptions options;
+    ledger::VerifyOptions options;
     options.data_dir = args->data_dir;
     if (!args->genesis.empty()) options.genesis_path = args->genesis;
     options.progress = [](uint64_t done, uint64_t total) {
       std::fprintf(stderr, "verified %llu of %llu blocks\n", static_cast<unsigned long long>(done),
                    static_cast<unsigned long long>(total));
     };
-    node::VerifyReport report = node::VerifyLedger(options);
+    ledger::VerifyReport report = ledger::VerifyLedger(options);
     if (!report.status.ok()) {
       throw CommandError{std::string("verify failed: ") + std::string(report.status.message())};
     }

@@ -8,41 +8,12 @@
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/display.h"
 #include "trialledger/contracts/lifecycle.h"
+#include "trialledger/contracts/runtime.h"
 
 namespace tl::cli {
 namespace {
 
 using contracts::FormatAmount;
-
-std::string RecognitionName(v1::Recognition recognition) {
-  switch (recognition) {
-    case v1::RECOGNITION_OVER_TIME_COST_TO_COST:
-      return "over time, cost-to-cost";
-    case v1::RECOGNITION_OVER_TIME_UNITS:
-      return "over time, units";
-    case v1::RECOGNITION_OVER_TIME_MILESTONES:
-      return "over time, milestones";
-    case v1::RECOGNITION_POINT_IN_TIME:
-      return "point in time";
-    default:
-      return "unspecified";
-  }
-}
-
-std::string FactOutcomeName(v1::FactOutcomeCode code) {
-  switch (code) {
-    case v1::FACT_APPLIED:
-      return "applied";
-    case v1::FACT_DUPLICATE:
-      return "duplicate";
-    case v1::FACT_CORRECTED:
-      return "corrected";
-    case v1::FACT_REJECTED:
-      return "rejected";
-    default:
-      return "unknown";
-  }
-}
 
 std::string TimeOrDash(int64_t time_ms) {
   return time_ms == 0 ? "-" : FormatIsoTimestampMillis(time_ms);
@@ -144,7 +115,7 @@ Json ContractJson(const v1::GetContractResponse& contract) {
       obligations.push_back(
           Json{{"obligation", o.name()},
                {"standalone_price", FormatAmount(o.standalone_price_minor(), currency)},
-               {"recognised", RecognitionName(o.recognition())},
+               {"recognised", contracts::RecognitionName(o.recognition())},
                {"title", o.title()}});
     }
   }
@@ -189,7 +160,7 @@ Json FactRecordJson(const v1::FactRecord& fact) {
               {"fact_id", fact.outcome().fact_id()},
               {"kind", contracts::FactKindLabel(fact.fact())},
               {"correction", fact.fact().correction()},
-              {"outcome", FactOutcomeName(fact.outcome().code())},
+              {"outcome", contracts::FactOutcomeName(fact.outcome().code())},
               {"height", fact.height()},
               {"time", FormatIsoTimestampMillis(fact.time_ms())},
               {"version", fact.version()},
@@ -226,7 +197,7 @@ Json ContractOutcomeJson(const v1::ContractOutcome& outcome,
     const v1::FactOutcome& fact = outcome.facts(i);
     facts.push_back(Json{{"fact", i + 1},
                          {"fact_id", fact.fact_id()},
-                         {"outcome", FactOutcomeName(fact.code())},
+                         {"outcome", contracts::FactOutcomeName(fact.code())},
                          {"message", fact.message()}});
   }
   Json rows = Json::array();

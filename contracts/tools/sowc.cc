@@ -7,6 +7,7 @@
 #include <string>
 
 #include "trialledger/contracts/compiler.h"
+#include "trialledger/contracts/display.h"
 
 namespace {
 

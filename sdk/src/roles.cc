@@ -10,6 +10,11 @@ const std::vector<std::string_view>& All() {
   return kAll;
 }
 
+const std::vector<std::string_view>& Oracles() {
+  static const std::vector<std::string_view> kOracles = {kOracleEdc, kOracleCtms, kOracleCost};
+  return kOracles;
+}
+
 bool IsKnown(std::string_view role) {
   const auto& all = All();
   return std::find(all.begin(), all.end(), role) != all.end();

@@ -4,7 +4,7 @@
 
 #include "contract_harness.h"
 #include "lexer.h"
-#include "sow_text.h"
+#include "trialledger/contracts/sow_text.h"
 
 namespace tl::contracts::testing {
 namespace {

@@ -1,15 +1,15 @@
 // The deterministic apply rules, one transaction class at a time, on an in-memory ledger.
-#include "trialledger/node/apply.h"
+#include "trialledger/ledger/apply.h"
 
 #include <gtest/gtest.h>
 
 #include "test_ledger.h"
-#include "trialledger/node/tx_rules.h"
+#include "trialledger/ledger/tx_rules.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/tx_builder.h"
 
-namespace tl::node {
+namespace tl::ledger {
 namespace {
 
 using testing::MemoryLedger;
@@ -208,4 +208,4 @@ TEST_F(ApplyTest, SameBlockGivesTheSameStateHashEverywhere) {
 }
 
 }  // namespace
-}  // namespace tl::node
+}  // namespace tl::ledger

@@ -6,7 +6,7 @@
 #include "test_ledger.h"
 #include "trialledger/sdk/crypto.h"
 
-namespace tl::node {
+namespace tl::ledger {
 namespace {
 
 using testing::MemoryLedger;
@@ -121,4 +121,4 @@ TEST_F(ContractApplyTest, TwoLedgersApplyingTheSameBlocksAgreeByteForByte) {
 }
 
 }  // namespace
-}  // namespace tl::node
+}  // namespace tl::ledger

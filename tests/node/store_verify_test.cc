@@ -4,11 +4,11 @@
 #include <leveldb/db.h>
 
 #include "test_ledger.h"
-#include "trialledger/node/ledger_store.h"
-#include "trialledger/node/verify.h"
+#include "trialledger/ledger/ledger_store.h"
+#include "trialledger/ledger/verify.h"
 #include "trialledger/sdk/codec.h"
 
-namespace tl::node {
+namespace tl::ledger {
 namespace {
 
 using testing::TempDir;
@@ -196,4 +196,4 @@ TEST_F(StoreTest, AnIndependentGenesisCopyMustMatch) {
 }
 
 }  // namespace
-}  // namespace tl::node
+}  // namespace tl::ledger

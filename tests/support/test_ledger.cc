@@ -74,7 +74,7 @@ v1::Transaction TestNetwork::Note(const std::string& member, uint64_t nonce,
   return Sign(member, std::move(body));
 }
 
-DecodedBlock TestNetwork::MakeBlock(const node::ChainHead& head,
+DecodedBlock TestNetwork::MakeBlock(const ledger::ChainHead& head,
                                     const std::vector<v1::Transaction>& txs, uint64_t term) const {
   v1::BlockHeader header;
   header.set_chain_id(chain_id());
@@ -101,15 +101,15 @@ DecodedBlock TestNetwork::MakeBlock(const node::ChainHead& head,
 }
 
 MemoryLedger::MemoryLedger(const TestNetwork& network) : network_(network) {
-  node::AppliedBlock genesis = node::ApplyGenesis(network.genesis());
+  ledger::AppliedBlock genesis = ledger::ApplyGenesis(network.genesis());
   state_.Apply(genesis.writes);
   head_ = genesis.head;
 }
 
 std::vector<v1::TxResult> MemoryLedger::Apply(const std::vector<v1::Transaction>& txs) {
   DecodedBlock block = network_.MakeBlock(head_, txs);
-  absl::StatusOr<node::AppliedBlock> applied =
-      node::ApplyBlock(head_, network_.chain_id(), block, state_);
+  absl::StatusOr<ledger::AppliedBlock> applied =
+      ledger::ApplyBlock(head_, network_.chain_id(), block, state_);
   if (!applied.ok()) {
     ADD_FAILURE() << applied.status();
     return {};

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "trialledger/node/apply.h"
-#include "trialledger/node/ledger_store.h"
-#include "trialledger/node/state.h"
+#include "trialledger/ledger/apply.h"
+#include "trialledger/ledger/ledger_store.h"
+#include "trialledger/ledger/state.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/protocol.h"
@@ -33,7 +33,7 @@ class TestNetwork {
   v1::Transaction Sign(const std::string& member, v1::TxBody body) const;
 
   // A block over `txs` on top of `head`, signed by node1.
-  DecodedBlock MakeBlock(const node::ChainHead& head, const std::vector<v1::Transaction>& txs,
+  DecodedBlock MakeBlock(const ledger::ChainHead& head, const std::vector<v1::Transaction>& txs,
                          uint64_t term = 0) const;
 
  private:
@@ -52,15 +52,15 @@ class MemoryLedger {
   // Applies a block of `txs`; returns the per-transaction results. Fails the test on a header
   // fault.
   std::vector<v1::TxResult> Apply(const std::vector<v1::Transaction>& txs);
-  const node::ChainHead& head() const { return head_; }
-  const node::MemoryState& state() const { return state_; }
-  const node::WriteSet& last_writes() const { return last_writes_; }
+  const ledger::ChainHead& head() const { return head_; }
+  const ledger::MemoryState& state() const { return state_; }
+  const ledger::WriteSet& last_writes() const { return last_writes_; }
 
  private:
   const TestNetwork& network_;
-  node::MemoryState state_;
-  node::ChainHead head_;
-  node::WriteSet last_writes_;
+  ledger::MemoryState state_;
+  ledger::ChainHead head_;
+  ledger::WriteSet last_writes_;
 };
 
 // A standard SOW template (contracts/templates/<file_name>) as a proposal carries it: the text,

@@ -16,5 +16,17 @@ inline constexpr std::string_view kAuditor = "auditor";
 
 const std::vector<std::string_view>& All();
 bool IsKnown(std::string_view role);
+// The three oracle roles: the keys of the feeds (EDC, CTMS, cost system) that report facts.
+const std::vector<std::string_view>& Oracles();
+
+// Whether `held` (a member's roles: a protobuf repeated field or a vector of strings) holds
+// `role`. The one place a role is looked up in a member's list.
+template <typename Roles>
+bool Holds(const Roles& held, std::string_view role) {
+  for (const auto& each : held) {
+    if (std::string_view(each) == role) return true;
+  }
+  return false;
+}
 
 }  // namespace tl::roles

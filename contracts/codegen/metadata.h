@@ -1,0 +1,21 @@
+// The metadata of a compiled contract (contract.proto) from its checked syntax tree.
+#ifndef TRIALLEDGER_CONTRACTS_METADATA_H_
+#define TRIALLEDGER_CONTRACTS_METADATA_H_
+
+#include <string_view>
+
+#include "codegen.h"
+#include "trialledger/contracts/ast.h"
+#include "trialledger/v1/contract.pb.h"
+
+namespace tl::contracts {
+
+trialledger::v1::ContractMetadata BuildMetadata(const SowFile& file, std::string_view source,
+                                                const GeneratedModule& generated);
+
+// The ledger's form of a milestone's kind (its name: abi::MilestoneKindName).
+trialledger::v1::MilestoneKind MilestoneKindOf(MilestoneKindDecl kind);
+
+}  // namespace tl::contracts
+
+#endif  // TRIALLEDGER_CONTRACTS_METADATA_H_

@@ -1,0 +1,51 @@
+// The rules for one transaction: one home, used both when a node admits a transaction to its
+// mempool and when every node applies a block. Deterministic: results depend only on the
+// transaction, the height and the state read.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+#include "trialledger/ledger/state.h"
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/protocol.h"
+
+namespace tl::ledger {
+
+// Where a transaction is applied: the block's height and time (the only clock contracts see).
+struct TxContext {
+  uint64_t height = 0;
+  int64_t block_time_ms = 0;
+};
+
+struct SignerState {
+  v1::MemberRecord record;
+  uint64_t next_nonce = 1;
+};
+
+v1::TxResult TxOk();
+v1::TxResult TxReject(v1::TxResultCode code, std::string message, bool nonce_consumed = false);
+
+// Chain id, expiry, signer known and not revoked at `height`, signature. Fills `signer` when OK.
+// The nonce is the caller's to check: apply wants the next nonce, admission allows for pending.
+v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint64_t height,
+                           const StateReader& state, SignerState* signer);
+
+// What the signer's roles allow, independent of other records (used at admission, and first
+// thing in ExecutePayload).
+v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord& signer);
+
+// Runs the payload. On TX_OK its writes are in `overlay`; on rejection `overlay` is unchanged. A
+// non-OK status is a storage fault (the state could not be read, or a stored record is corrupt):
+// no result exists, and the caller stops applying.
+absl::StatusOr<v1::TxResult> ExecutePayload(const DecodedTx& tx, const v1::MemberRecord& signer,
+                                            const TxContext& context, StateOverlay& overlay);
+
+// Envelope, nonce and payload together, as the apply pipeline runs them for each transaction.
+// A non-OK status is a storage fault, as for ExecutePayload (the envelope's reads included).
+absl::StatusOr<v1::TxResult> ApplyTransaction(const v1::Transaction& tx, std::string_view chain_id,
+                                              const TxContext& context, StateOverlay& overlay);
+
+}  // namespace tl::ledger

@@ -1,0 +1,76 @@
+#include "trialledger/ledger/state.h"
+
+#include "trialledger/base/check.h"
+#include "trialledger/base/str_cat.h"
+
+namespace tl::ledger {
+
+namespace state_keys {
+std::string Org(std::string_view name) {
+  return StrCat("org/", name);
+}
+std::string Member(std::string_view public_key) {
+  return StrCat("member/", public_key);
+}
+std::string MemberName(std::string_view org, std::string_view name) {
+  return StrCat("member-name/", org, "/", name);
+}
+std::string Nonce(std::string_view public_key) {
+  return StrCat("nonce/", public_key);
+}
+std::string Node(std::string_view name) {
+  return StrCat("node/", name);
+}
+std::string AdminCount(std::string_view org) {
+  return StrCat("admin-count/", org);
+}
+std::string NodeId(uint64_t raft_id) {
+  return StrCat("node-id/", EncodeBigEndian64(raft_id));
+}
+std::string Contract(std::string_view contract_id) {
+  return StrCat(kContractPrefix, contract_id);
+}
+std::string ContractCode(std::string_view code_hash, std::string_view source_hash) {
+  return StrCat("contract-code/", code_hash, source_hash);
+}
+std::string ContractData(std::string_view contract_id) {
+  return StrCat("contract-data/", contract_id, "/");
+}
+std::string ContractFact(std::string_view contract_id, uint64_t seq) {
+  return StrCat("contract-fact/", contract_id, "/", EncodeBigEndian64(seq));
+}
+std::string ContractEvent(std::string_view contract_id, uint64_t seq) {
+  return StrCat("contract-event/", contract_id, "/", EncodeBigEndian64(seq));
+}
+}  // namespace state_keys
+
+std::optional<std::string> StateOverlay::Get(std::string_view key) const {
+  auto it = writes_.find(key);
+  if (it != writes_.end()) return it->second;
+  return base_.Get(key);
+}
+
+void StateOverlay::Absorb(StateOverlay&& child) {
+  TL_CHECK(&child.base_ == this);
+  for (auto& [key, value] : child.writes_)
+    writes_[key] = std::move(value);
+  child.writes_.clear();
+}
+
+std::optional<std::string> MemoryState::Get(std::string_view key) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryState::Apply(const WriteSet& writes) {
+  for (const auto& [key, value] : writes) {
+    if (value.has_value()) {
+      entries_[key] = *value;
+    } else {
+      entries_.erase(key);
+    }
+  }
+}
+
+}  // namespace tl::ledger

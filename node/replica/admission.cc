@@ -1,0 +1,174 @@
+// Taking transactions in: a follower forwards to the leader, the leader admits to its mempool
+// with the same envelope and role rules the apply pipeline runs (ledger/tx_rules.h); and looking
+// a transaction up, or waiting for it to commit.
+#include "peer_clients.h"
+#include "replica.h"
+#include "trialledger/base/str_cat.h"
+#include "trialledger/ledger/tx_rules.h"
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
+
+namespace tl::node {
+namespace {
+
+v1::SubmitTransactionResponse Refused(std::string tx_id, v1::TxResult result) {
+  v1::SubmitTransactionResponse response;
+  response.set_tx_id(std::move(tx_id));
+  response.set_status(v1::TX_STATUS_REJECTED);
+  *response.mutable_result() = std::move(result);
+  return response;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view transaction_bytes) {
+  RaftView view = raft_view();
+  if (view.leader == raft_id_) {
+    if (!view.accepting) {
+      return absl::UnavailableError(
+          StrCat("node '", config_.name, "' was just elected and is still applying; retry"));
+    }
+    return Admit(transaction_bytes);
+  }
+  if (view.leader == raft::kNoNode) {
+    return absl::UnavailableError("no leader is elected at the moment; retry shortly");
+  }
+  std::map<std::string, v1::NodeInfo> known = nodes();
+  std::string leader_name = NodeName(view.leader);
+  auto leader = known.find(leader_name);
+  if (leader == known.end()) {
+    return absl::UnavailableError(
+        StrCat("the leader (Raft id ", view.leader, ") is not yet known to this node; retry"));
+  }
+  v1::ForwardRequest request;
+  request.set_transaction(std::string(transaction_bytes));
+  request.set_from_node(config_.name);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::milliseconds(limits::kForwardDeadlineMs));
+  v1::SubmitTransactionResponse response;
+  grpc::Status status = peer_clients_->For(leader->second).Forward(&context, request, &response);
+  if (!status.ok()) {
+    return absl::UnavailableError(StrCat("forwarding to the leader '", leader_name,
+                                         "' failed: ", status.error_message(), "; retry"));
+  }
+  return response;
+}
+
+v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes) {
+  absl::StatusOr<DecodedTx> decoded = DecodeTransaction(transaction_bytes);
+  if (!decoded.ok()) {
+    bool too_large = transaction_bytes.size() > limits::kTxBytesMax;
+    return Refused("", ledger::TxReject(too_large ? v1::TX_TOO_LARGE : v1::TX_MALFORMED,
+                                        std::string(decoded.status().message())));
+  }
+  // Submitting is idempotent: a transaction already in a block gets its recorded outcome, so a
+  // client may safely retry after a lost answer.
+  v1::GetTransactionResponse recorded = LookupTransaction(decoded->id);
+  if (recorded.status() == v1::TX_STATUS_COMMITTED || recorded.status() == v1::TX_STATUS_REJECTED) {
+    v1::SubmitTransactionResponse response;
+    response.set_tx_id(decoded->id);
+    response.set_status(recorded.status());
+    response.set_height(recorded.height());
+    *response.mutable_result() = recorded.result();
+    return response;
+  }
+  ledger::ChainHead head = store_->head();
+  ledger::SignerState signer;
+  v1::TxResult envelope = ledger::CheckEnvelope(*decoded, genesis_.genesis.chain_id(),
+                                                head.height + 1, *store_, &signer);
+  StopOnReadFault();
+  if (envelope.code() != v1::TX_OK) return Refused(decoded->id, envelope);
+  v1::TxResult permitted = ledger::CheckRolePermission(decoded->body, signer.record);
+  if (permitted.code() != v1::TX_OK) {
+    permitted.set_nonce_consumed(false);
+    return Refused(decoded->id, permitted);
+  }
+  std::string tx_id = decoded->id;
+  uint64_t nonce = decoded->body.nonce();
+  uint64_t expected_nonce = 0;
+  Mempool::AddOutcome outcome = mempool_.Add(*std::move(decoded), transaction_bytes.size(),
+                                             signer.next_nonce, &expected_nonce);
+  v1::SubmitTransactionResponse response;
+  response.set_tx_id(tx_id);
+  switch (outcome) {
+    case Mempool::AddOutcome::kAdded:
+    case Mempool::AddOutcome::kDuplicate:
+      response.set_status(v1::TX_STATUS_PENDING);
+      break;
+    case Mempool::AddOutcome::kBadNonce:
+      return Refused(
+          tx_id, ledger::TxReject(v1::TX_BAD_NONCE, StrCat("nonce ", nonce, " is not the next (",
+                                                           expected_nonce, ") for this key")));
+    case Mempool::AddOutcome::kFull:
+      return Refused(tx_id,
+                     ledger::TxReject(v1::TX_TOO_LARGE, "the node's mempool is full; retry later"));
+    case Mempool::AddOutcome::kSignerFull:
+      return Refused(tx_id,
+                     ledger::TxReject(v1::TX_TOO_LARGE,
+                                      StrCat("this key already has ", limits::kMempoolPerSignerMax,
+                                             " transactions pending; wait for commits")));
+  }
+  Wake();
+  return response;
+}
+
+v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) const {
+  v1::GetTransactionResponse response;
+  response.set_tx_id(tx_id);
+  // The pool first: a transaction leaves it only after its block is durable, so reading the pool
+  // and then the store never misses one that commits in between.
+  if (mempool_.Contains(tx_id)) {
+    response.set_status(v1::TX_STATUS_PENDING);
+    return response;
+  }
+  std::optional<v1::TxLocation> location = store_->FindTx(tx_id);
+  StopOnReadFault();
+  if (!location.has_value()) {
+    response.set_status(v1::TX_STATUS_UNKNOWN);
+    return response;
+  }
+  absl::StatusOr<v1::Block> block = store_->ReadBlock(location->height());
+  if (!block.ok() || static_cast<int>(location->index()) >= block->results_size()) {
+    response.set_status(v1::TX_STATUS_UNKNOWN);
+    return response;
+  }
+  const v1::TxResult& result = block->results(location->index());
+  response.set_status(result.code() == v1::TX_OK ? v1::TX_STATUS_COMMITTED
+                                                 : v1::TX_STATUS_REJECTED);
+  response.set_height(location->height());
+  response.set_index(location->index());
+  *response.mutable_result() = result;
+  *response.mutable_transaction() = block->transactions(location->index());
+  absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
+  if (header.ok()) response.set_block_time_ms(header->time_ms());
+  return response;
+}
+
+v1::GetTransactionResponse Replica::WaitForTransaction(const std::string& tx_id,
+                                                       Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    // Note the commit count before looking, so a commit between the look and the wait is seen.
+    uint64_t commits_seen = commit_count_;
+    lock.unlock();
+    v1::GetTransactionResponse response = LookupTransaction(tx_id);
+    lock.lock();
+    bool open =
+        response.status() == v1::TX_STATUS_PENDING || response.status() == v1::TX_STATUS_UNKNOWN;
+    if (!open || stopping_) return response;
+    if (!committed_.wait_until(lock, deadline,
+                               [&] { return stopping_ || commit_count_ != commits_seen; })) {
+      return response;
+    }
+  }
+}
+
+bool Replica::WaitForHeight(uint64_t height, Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  return committed_.wait_until(lock, deadline, [&] {
+    return stopping_ || store_->head().height >= height;
+  }) && !stopping_;
+}
+
+}  // namespace tl::node

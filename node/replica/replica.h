@@ -1,0 +1,146 @@
+// The replica behind a Node (trialledger/node/node.h): its state and the work of its threads.
+// Private to tl_node; node.h is the interface. The files that implement it:
+//   replica.cc     opening, the views other threads read (status, members, routing)
+//   admission.cc   submit, forward to the leader, admit to the mempool, look up and wait
+//   raft_loop.cc   the Raft thread: persist, send, apply, cut blocks, snapshots
+//   catch_up.cc    bringing the ledger up to a Raft snapshot by fetching verified blocks
+//   membership.cc  the node records, the peers, and moving Raft towards the recorded membership
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "trialledger/consensus/leveldb_storage.h"
+#include "trialledger/consensus/peer_transport.h"
+#include "trialledger/consensus/raw_node.h"
+#include "trialledger/ledger/ledger_store.h"
+#include "trialledger/node/config.h"
+#include "trialledger/node/mempool.h"
+#include "trialledger/node/node.h"
+#include "trialledger/sdk/genesis.h"
+#include "trialledger/sdk/keyfile.h"
+#include "trialledger/sdk/protocol.h"
+#include "trialledger/sdk/tls.h"
+
+namespace tl::node {
+
+class PeerClients;
+
+class Replica {
+ public:
+  static absl::StatusOr<std::unique_ptr<Replica>> Open(const NodeConfig& config,
+                                                       const ledger::StoreOptions& store_options);
+  ~Replica();
+
+  void Start();
+  void Stop();
+
+  grpc::Service* raft_service();
+  const TlsIdentity& tls_identity() const { return tls_; }
+
+  // On the leader: admission (decode, envelope, role and nonce against the committed state and
+  // the pool, then queue). On a follower: forwarded to the leader. The response carries the tx
+  // id and PENDING or the refusal; Unavailable when there is no leader to take it.
+  absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
+  // Leader-side admission; a forwarded transaction arrives here.
+  v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
+  // Waits until the transaction is in an applied block or `deadline` passes. A transaction this
+  // node has not seen may still be on its way from the leader, so unknown counts as pending.
+  v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
+  v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
+
+  v1::GetStatusResponse Status() const;
+  v1::GetMemberResponse Member(const std::string& public_key) const;
+  absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const { return store_->ReadBlock(height); }
+  ledger::ChainHead head() const { return store_->head(); }
+  // The committed state as of now, for reads that span several keys.
+  std::unique_ptr<ledger::StateSnapshot> Snapshot() const { return store_->Snapshot(); }
+  // Waits until the head is at least `height`; false on deadline or stop.
+  bool WaitForHeight(uint64_t height, Deadline deadline);
+  const NodeConfig& config() const { return config_; }
+  uint64_t raft_id() const { return raft_id_; }
+  RaftView raft_view() const;
+  // True if one of the certificate `identities` names a node of the ledger that is not removed.
+  bool IsPeerNode(const std::vector<std::string>& identities) const;
+
+ private:
+  Replica(NodeConfig config, GenesisDocument genesis, KeyFile node_key, TlsIdentity tls,
+          std::unique_ptr<ledger::LedgerStore> store);
+  absl::Status OpenRaft();
+  // The one way a replica stops on a fault of its own storage (stop.h).
+  [[noreturn]] void Fatal(const absl::Status& status) const;
+  // Stops on a read failure the store has recorded (StateReader::status()).
+  void StopOnReadFault() const;
+  void Log(const std::string& line) const;
+
+  // The Raft loop (raft_loop.cc); everything below runs on the Raft thread only.
+  void RunRaft();
+  void HandleReady();
+  void OnSoftState(const raft::SoftState& soft);
+  void ApplyEntry(const raft::Entry& entry);
+  void ApplyBlockEntry(const raft::Entry& entry);
+  void MaybeCutBlock(std::chrono::steady_clock::time_point now);
+  void ReconcileMembership();
+  void MaybeSnapshot();
+  // Brings the ledger up to the checkpoint a Raft snapshot carries, fetching blocks from peers.
+  absl::Status CatchUpToSnapshot(const raft::Snapshot& snapshot);
+  absl::Status FetchBlocksUpTo(uint64_t height, uint64_t preferred_peer);
+  void PublishView();
+  void UpdatePeers();
+  std::vector<raft::Peer> PeerList(const raft::ConfState& conf_state) const;
+  void Wake();
+
+  // Membership records from the state (node/<name>), refreshed after blocks that change them.
+  void RefreshNodes();
+  std::map<std::string, v1::NodeInfo> nodes() const;
+  std::string NodeName(uint64_t raft_id) const;
+
+  const NodeConfig config_;
+  const GenesisDocument genesis_;
+  const KeyFile node_key_;
+  const TlsIdentity tls_;
+  const uint64_t raft_id_;
+  std::unique_ptr<ledger::LedgerStore> store_;
+  Mempool mempool_;
+
+  std::unique_ptr<raft::LevelDbLogStorage> raft_storage_;
+  std::unique_ptr<raft::RawNode> raft_;
+  std::unique_ptr<raft::PeerTransport> transport_;
+  std::unique_ptr<PeerClients> peer_clients_;
+
+  // Raft thread only.
+  raft::SoftState soft_;
+  bool conf_changed_ = false;      // a membership change was applied in the current Ready
+  uint64_t block_in_flight_ = 0;   // Raft index of this leader's block not yet applied
+  uint64_t term_start_index_ = 0;  // this leader's first entry of its term
+  uint64_t pending_transfer_ = raft::kNoNode;
+  std::chrono::steady_clock::time_point last_cut_;
+
+  // The Raft thread's inbox: peer messages and wake-ups.
+  std::mutex inbox_mutex_;
+  std::condition_variable inbox_ready_;
+  std::deque<raft::Message> inbox_;  // GUARDED_BY(inbox_mutex_)
+  bool woken_ = false;               // GUARDED_BY(inbox_mutex_)
+
+  mutable std::mutex view_mutex_;
+  RaftView view_;                              // GUARDED_BY(view_mutex_)
+  std::map<std::string, v1::NodeInfo> nodes_;  // GUARDED_BY(view_mutex_)
+
+  std::mutex mutex_;
+  std::condition_variable committed_;  // waiters: a block applied, or stop
+  bool stopping_ = false;              // GUARDED_BY(mutex_)
+  uint64_t commit_count_ = 0;          // blocks applied since start; GUARDED_BY(mutex_)
+  std::atomic<bool> stop_raft_{false};
+  std::thread raft_thread_;
+};
+
+}  // namespace tl::node

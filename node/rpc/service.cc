@@ -1,0 +1,219 @@
+#include "trialledger/node/service.h"
+
+#include "trialledger/ledger/contract_queries.h"
+#include "trialledger/ledger/ledger_store.h"
+
+#include "trialledger/base/str_cat.h"
+#include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
+
+namespace tl::node {
+namespace {
+
+// How long one wait inside a streaming call lasts before it re-checks for cancellation.
+constexpr auto kStreamPoll = std::chrono::milliseconds(500);
+
+Deadline DeadlineOf(const grpc::ServerContext& context) {
+  auto now = std::chrono::steady_clock::now();
+  auto cap = now + std::chrono::milliseconds(limits::kRpcDeadlineMsDefault);
+  auto remaining = context.deadline() - std::chrono::system_clock::now();
+  if (remaining <= std::chrono::system_clock::duration::zero()) return now;
+  return std::min(cap,
+                  now + std::chrono::duration_cast<std::chrono::steady_clock::duration>(remaining));
+}
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  grpc::StatusCode code = absl::IsNotFound(status)          ? grpc::StatusCode::NOT_FOUND
+                          : absl::IsInvalidArgument(status) ? grpc::StatusCode::INVALID_ARGUMENT
+                                                            : grpc::StatusCode::INTERNAL;
+  return grpc::Status(code, std::string(MessageOf(status)));
+}
+
+// Runs a contract read over one snapshot of the committed state: the response carries the height
+// it read at, and a failed read of the store fails the call however far the query got.
+template <typename Response, typename Query>
+grpc::Status ReadSnapshot(Node& node, Response* response, Query query) {
+  std::unique_ptr<ledger::StateSnapshot> snapshot = node.Snapshot();
+  absl::Status status = query(*snapshot);
+  if (absl::Status read = snapshot->status(); !read.ok()) status = read;
+  response->set_height(snapshot->height());
+  return ToGrpc(status);
+}
+
+}  // namespace
+
+grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
+                                                  const v1::SubmitTransactionRequest* request,
+                                                  v1::SubmitTransactionResponse* response) {
+  absl::StatusOr<v1::SubmitTransactionResponse> submitted = node_.Submit(request->transaction());
+  if (!submitted.ok()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(submitted.status().message()));
+  }
+  *response = *std::move(submitted);
+  if (response->status() != v1::TX_STATUS_PENDING || !request->wait_for_commit()) {
+    return grpc::Status::OK;
+  }
+  v1::GetTransactionResponse done =
+      node_.WaitForTransaction(response->tx_id(), DeadlineOf(*context));
+  if (done.status() == v1::TX_STATUS_PENDING || done.status() == v1::TX_STATUS_UNKNOWN) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                        "transaction admitted but not committed before the deadline");
+  }
+  response->set_status(done.status());
+  response->set_height(done.height());
+  *response->mutable_result() = done.result();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext*,
+                                               const v1::GetTransactionRequest* request,
+                                               v1::GetTransactionResponse* response) {
+  *response = node_.LookupTransaction(request->tx_id());
+  if (response->status() == v1::TX_STATUS_UNKNOWN) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such transaction on this node");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* request,
+                                         v1::GetBlockResponse* response) {
+  uint64_t height = request->height() == 0 ? node_.head().height : request->height();
+  if (height == 0) return grpc::Status(grpc::StatusCode::NOT_FOUND, "the ledger has no blocks yet");
+  absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
+  if (!block.ok()) {
+    return grpc::Status(
+        grpc::StatusCode::NOT_FOUND,
+        StrCat("no block at height ", height, " (head is ", node_.head().height, ")"));
+  }
+  response->set_block_hash(BlockHash(*block));
+  *response->mutable_block() = *std::move(block);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListBlocks(grpc::ServerContext*,
+                                           const v1::ListBlocksRequest* request,
+                                           v1::ListBlocksResponse* response) {
+  uint64_t head = node_.head().height;
+  uint32_t limit = request->limit() == 0 ? 20 : std::min(request->limit(), limits::kListBlocksMax);
+  uint64_t from = request->from_height();
+  if (from == 0) from = head >= limit ? head - limit + 1 : 1;
+  for (uint64_t height = from; height <= head && response->blocks_size() < static_cast<int>(limit);
+       ++height) {
+    absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
+    if (!block.ok()) break;
+    absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
+    if (!header.ok()) break;
+    v1::BlockSummary* summary = response->add_blocks();
+    summary->set_height(height);
+    summary->set_block_hash(BlockHash(*block));
+    summary->set_time_ms(header->time_ms());
+    summary->set_proposer(header->proposer());
+    summary->set_tx_count(header->tx_count());
+    uint32_t rejected = 0;
+    for (const v1::TxResult& result : block->results())
+      rejected += result.code() != v1::TX_OK;
+    summary->set_rejected_count(rejected);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+                                          v1::GetStatusResponse* response) {
+  *response = node_.Status();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::StreamBlocks(grpc::ServerContext* context,
+                                             const v1::StreamBlocksRequest* request,
+                                             grpc::ServerWriter<v1::Block>* writer) {
+  uint64_t next = std::max<uint64_t>(request->from_height(), 1);
+  while (!context->IsCancelled()) {
+    if (next > node_.head().height) {
+      if (!node_.WaitForHeight(next, std::chrono::steady_clock::now() + kStreamPoll) &&
+          next > node_.head().height) {
+        continue;
+      }
+    }
+    absl::StatusOr<v1::Block> block = node_.ReadBlock(next);
+    if (!block.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, "block store read failed");
+    if (!writer->Write(*block)) break;
+    ++next;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMemberRequest* request,
+                                          v1::GetMemberResponse* response) {
+  *response = node_.Member(request->public_key());
+  if (!response->has_member()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no member has that public key");
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerServiceImpl::ListContracts(grpc::ServerContext*, const v1::ListContractsRequest*,
+                                              v1::ListContractsResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::ListContracts(state, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext*,
+                                            const v1::GetContractRequest* request,
+                                            v1::GetContractResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetContract(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext*,
+                                              const v1::GetMilestonesRequest* request,
+                                              v1::GetMilestonesResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetMilestones(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext*, const v1::ListFactsRequest* request,
+                                          v1::ListFactsResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::ListFacts(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext*,
+                                                   const v1::ListContractEventsRequest* request,
+                                                   v1::ListContractEventsResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::ListContractEvents(state, *request, response);
+  });
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
+                                                          grpc::Service& service, int* bound_port) {
+  return StartServer(address, {&service}, grpc::InsecureServerCredentials(), 0, bound_port);
+}
+
+absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
+    const std::string& address, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,
+    int* bound_port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, std::move(credentials), bound_port);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  builder.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  if (max_concurrent_streams > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, max_concurrent_streams);
+  }
+  for (grpc::Service* service : services)
+    builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || *bound_port == 0) {
+    return absl::UnavailableError(
+        StrCat("cannot listen on ", address, " (address in use or not valid?)"));
+  }
+  return server;
+}
+
+}  // namespace tl::node
