@@ -5,6 +5,8 @@
 #include <memory>
 #include <set>
 
+#include "copy_on_write_env.h"
+#include "file_check.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/ledger/apply.h"
@@ -17,6 +19,12 @@ namespace {
 
 constexpr uint64_t kProgressEveryBlocks = 1000;
 
+// A failed read of the store in LevelDB's own words (file checks have already passed, so this is
+// damage LevelDB found in a record).
+absl::Status ReadError(const leveldb::Status& status, std::string_view what) {
+  return absl::DataLossError(StrCat(what, ": ", status.ToString()));
+}
+
 class Verifier {
  public:
   Verifier(const VerifyOptions& options, leveldb::DB& db) : options_(options), db_(db) {
@@ -26,12 +34,14 @@ class Verifier {
   VerifyReport Run() {
     absl::Status genesis = LoadGenesis();
     if (!genesis.ok()) return Fail(0, genesis);
-    uint64_t stored_blocks = CountBlocks();
+    absl::StatusOr<uint64_t> counted = CountBlocks();
+    if (!counted.ok()) return Fail(0, counted.status());
+    const uint64_t stored_blocks = *counted;
     for (uint64_t height = 1;; ++height) {
       std::string bytes;
       leveldb::Status read = db_.Get(reads_, store_keys::Block(height), &bytes);
       if (read.IsNotFound()) break;
-      if (!read.ok()) return Fail(height, absl::DataLossError(read.ToString()));
+      if (!read.ok()) return Fail(height, ReadError(read, "reading the block"));
       absl::Status block = VerifyBlock(height, bytes);
       if (!block.ok()) return Fail(height, block);
       if (options_.progress && height % kProgressEveryBlocks == 0) {
@@ -65,7 +75,8 @@ class Verifier {
   absl::Status LoadGenesis() {
     std::string text;
     leveldb::Status read = db_.Get(reads_, std::string(store_keys::kGenesis), &text);
-    if (!read.ok()) return absl::DataLossError("the data dir holds no genesis record");
+    if (read.IsNotFound()) return absl::DataLossError("the data dir holds no genesis record");
+    if (!read.ok()) return ReadError(read, "reading the genesis record");
     absl::StatusOr<GenesisDocument> genesis = ParseGenesis(text, "stored genesis");
     if (!genesis.ok()) return genesis.status();
     if (options_.genesis_path.has_value()) {
@@ -85,11 +96,12 @@ class Verifier {
     return absl::OkStatus();
   }
 
-  uint64_t CountBlocks() {
+  absl::StatusOr<uint64_t> CountBlocks() {
     std::unique_ptr<leveldb::Iterator> it(db_.NewIterator(reads_));
     uint64_t count = 0;
     for (it->Seek("B"); it->Valid() && it->key().starts_with("B"); it->Next())
       ++count;
+    if (!it->status().ok()) return ReadError(it->status(), "listing the blocks");
     return count;
   }
 
@@ -115,6 +127,7 @@ class Verifier {
     }
     std::string writes;
     leveldb::Status read = db_.Get(reads_, store_keys::WriteSet(height), &writes);
+    if (!read.ok() && !read.IsNotFound()) return ReadError(read, "reading the write set");
     if (!read.ok() || writes != Encode(ToRecord(applied->writes))) {
       return absl::DataLossError("the stored write set differs from re-applying the block");
     }
@@ -133,7 +146,9 @@ class Verifier {
       std::string id = TxId(block.block.transactions(i));
       std::string bytes;
       v1::TxLocation location;
-      if (!db_.Get(reads_, store_keys::Tx(id), &bytes).ok() || !location.ParseFromString(bytes)) {
+      leveldb::Status read = db_.Get(reads_, store_keys::Tx(id), &bytes);
+      if (!read.ok() && !read.IsNotFound()) return ReadError(read, "reading the transaction index");
+      if (!read.ok() || !location.ParseFromString(bytes)) {
         return absl::DataLossError(
             StrCat("transaction ", i, " (", ToHex(id), ") is missing from the transaction index"));
       }
@@ -151,8 +166,9 @@ class Verifier {
   absl::Status VerifyHead() {
     std::string bytes;
     v1::HeadRecord record;
-    if (!db_.Get(reads_, std::string(store_keys::kHead), &bytes).ok() ||
-        !record.ParseFromString(bytes)) {
+    leveldb::Status read = db_.Get(reads_, std::string(store_keys::kHead), &bytes);
+    if (!read.ok() && !read.IsNotFound()) return ReadError(read, "reading the chain head record");
+    if (!read.ok() || !record.ParseFromString(bytes)) {
       return absl::DataLossError("the chain head record is unreadable");
     }
     if (Encode(record) != Encode(ToRecord(head_))) {
@@ -179,6 +195,7 @@ class Verifier {
       }
       ++expected;
     }
+    if (!it->status().ok()) return ReadError(it->status(), "reading the state");
     if (expected != state_.entries().end()) {
       return absl::DataLossError("the stored state lacks entries that re-applying the chain gives");
     }
@@ -198,13 +215,35 @@ class Verifier {
 }  // namespace
 
 VerifyReport VerifyLedger(const VerifyOptions& options) {
-  absl::StatusOr<std::unique_ptr<leveldb::DB>> db = OpenLevelDb(options.data_dir, false);
+  VerifyReport report;
+  leveldb::Env* disk = leveldb::Env::Default();
+  const std::string& dir = options.data_dir;
+  if (!disk->FileExists(StrCat(dir, "/CURRENT"))) {
+    report.status = absl::NotFoundError(StrCat("cannot open the ledger store in ", dir,
+                                               ": there is none (no LevelDB CURRENT file)"));
+    return report;
+  }
+  // Opening recovers the write-ahead log and may compact; through this env all of that happens
+  // in memory, so the directory keeps every byte it had (docs/storage.md, "Verification").
+  CopyOnWriteEnv untouched(disk);
+  absl::StatusOr<std::unique_ptr<leveldb::DB>> db =
+      OpenLevelDb(dir, /*create=*/false, StoreOptions{&untouched});
+  // Each file on its own, so that damage is named by file and in LevelDB's words rather than by
+  // whatever record first fails to read: what recovery read, and the tables the store uses.
+  std::optional<DamagedFile> damaged = FindDamagedLogOrManifest(disk, dir);
+  if (!damaged.has_value() && db.ok()) damaged = FindDamagedTable(disk, dir, LiveTables(**db));
+  if (damaged.has_value()) {
+    report.status = absl::DataLossError(
+        StrCat("data dir ", dir, ": file ", damaged->file, " is damaged: ", damaged->error));
+    return report;
+  }
   if (!db.ok()) {
-    VerifyReport report;
     report.status = db.status();
     return report;
   }
-  return Verifier(options, **db).Run();
+  report = Verifier(options, **db).Run();
+  db->reset();  // before `untouched`, which the DB's files live in
+  return report;
 }
 
 }  // namespace tl::ledger

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <leveldb/db.h>
 
+#include <cstdio>
+#include <filesystem>
+
+#include "directory_bytes.h"
 #include "test_ledger.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/ledger/verify.h"
@@ -16,8 +20,10 @@ using testing::TestNetwork;
 
 class StoreTest : public ::testing::Test {
  protected:
-  // Writes `blocks` blocks of three notes each (plus one rejected replay in block 2).
-  void BuildLedger(int blocks) {
+  // Writes `blocks` blocks of three notes each (plus one rejected replay in block 2). With
+  // `tables_from` > 0, LevelDB's write-ahead log is compacted into tables after that many blocks,
+  // so the data dir holds both, as a node's does after a while.
+  void BuildLedger(int blocks, int tables_from = 0) {
     absl::StatusOr<std::unique_ptr<LedgerStore>> store =
         LedgerStore::Open(dir_.path(), network_.genesis());
     ASSERT_TRUE(store.ok()) << store.status();
@@ -35,6 +41,7 @@ class StoreTest : public ::testing::Test {
       ASSERT_TRUE(applied.ok()) << applied.status();
       ASSERT_TRUE(
           (*store)->CommitBlock(block, *applied, block.header.height(), /*sync=*/true).ok());
+      if (b + 1 == tables_from) (*store)->db()->CompactRange(nullptr, nullptr);
     }
     head_ = (*store)->head();
   }
@@ -193,6 +200,71 @@ TEST_F(StoreTest, AnIndependentGenesisCopyMustMatch) {
   VerifyReport report = VerifyLedger(options);
   ASSERT_FALSE(report.status.ok());
   EXPECT_NE(std::string(report.status.message()).find("stored genesis"), std::string::npos);
+}
+
+// An auditor's check leaves the evidence as it found it: verify opens the store through a
+// copy-on-write env, so LevelDB's recovery (log to table, new MANIFEST, LOG rotation, dropping a
+// torn tail) happens in memory only.
+TEST_F(StoreTest, VerifyChangesNoByteOfACleanDataDir) {
+  BuildLedger(12, /*tables_from=*/6);
+  ASSERT_FALSE(testing::FilesEndingWith(dir_.path(), ".ldb").empty());
+  ASSERT_FALSE(testing::FilesEndingWith(dir_.path(), ".log").empty());
+  const testing::DirectoryBytes before = testing::ReadDirectoryBytes(dir_.path());
+  VerifyReport report = Verify();
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.blocks_verified, 12u);
+  testing::ExpectSameDirectory(before, testing::ReadDirectoryBytes(dir_.path()));
+  // And again: nothing the first run did is left behind for the second to find.
+  ASSERT_TRUE(Verify().status.ok());
+  testing::ExpectSameDirectory(before, testing::ReadDirectoryBytes(dir_.path()));
+}
+
+TEST_F(StoreTest, AHalfTruncatedTableIsNamedAndLeftAsItWas) {
+  BuildLedger(12, /*tables_from=*/6);
+  const std::string table = testing::FilesEndingWith(dir_.path(), ".ldb").front();
+  std::filesystem::resize_file(dir_.Sub(table), std::filesystem::file_size(dir_.Sub(table)) / 2);
+  const testing::DirectoryBytes before = testing::ReadDirectoryBytes(dir_.path());
+  VerifyReport report = Verify();
+  ASSERT_FALSE(report.status.ok());
+  const std::string message(report.status.message());
+  EXPECT_NE(message.find(table), std::string::npos) << message;
+  EXPECT_NE(message.find("Corruption"), std::string::npos) << message;  // LevelDB's own words
+  EXPECT_EQ(message.find("genesis"), std::string::npos) << message;
+  testing::ExpectSameDirectory(before, testing::ReadDirectoryBytes(dir_.path()));
+}
+
+TEST_F(StoreTest, ATornLogTailIsReadAroundNotCut) {
+  BuildLedger(5);
+  const std::string log = testing::FilesEndingWith(dir_.path(), ".log").back();
+  // A crash in the middle of writing a record leaves a partial one at the end of the log.
+  std::FILE* file = std::fopen(dir_.Sub(log).c_str(), "ab");
+  ASSERT_NE(file, nullptr);
+  std::fputs("\x12\x34torn", file);
+  std::fclose(file);
+  const testing::DirectoryBytes before = testing::ReadDirectoryBytes(dir_.path());
+  VerifyReport report = Verify();
+  ASSERT_TRUE(report.status.ok()) << report.status;
+  EXPECT_EQ(report.blocks_verified, 5u);
+  testing::ExpectSameDirectory(before, testing::ReadDirectoryBytes(dir_.path()));
+}
+
+TEST_F(StoreTest, VerifyRefusesADataDirANodeHolds) {
+  BuildLedger(2);
+  absl::StatusOr<std::unique_ptr<LedgerStore>> running =
+      LedgerStore::Open(dir_.path(), network_.genesis());
+  ASSERT_TRUE(running.ok()) << running.status();
+  VerifyReport report = Verify();
+  ASSERT_FALSE(report.status.ok());
+  EXPECT_NE(std::string(report.status.message()).find("still running"), std::string::npos)
+      << report.status;
+}
+
+TEST_F(StoreTest, ADirWithoutAStoreIsSaidSo) {
+  VerifyReport report = Verify();
+  ASSERT_FALSE(report.status.ok());
+  EXPECT_NE(std::string(report.status.message()).find("cannot open the ledger store"),
+            std::string::npos)
+      << report.status;
 }
 
 }  // namespace
