@@ -5,11 +5,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "trialledger/base/endian.h"
+#include "trialledger/consensus/limits.h"
 
 namespace tl::raft {
 namespace {
-
-constexpr uint64_t kMaxCollectionSize = 1 << 20;  // bounds decoding of corrupt lengths
 
 std::array<uint32_t, 256> MakeCrcTable() {
   std::array<uint32_t, 256> table{};
@@ -63,7 +62,7 @@ class Reader {
   }
   std::vector<uint64_t> Ids() {
     const uint64_t count = U64();
-    if (count > kMaxCollectionSize || count * 8 > in_.size())
+    if (count > limits::kCodecIdsMax || count * 8 > in_.size())
       return Fail(), std::vector<uint64_t>();
     std::vector<uint64_t> ids(count);
     for (uint64_t& id : ids)

@@ -1,5 +1,7 @@
 #include "trialledger/consensus/peer_transport.h"
 
+#include "trialledger/consensus/limits.h"
+
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -80,7 +82,7 @@ class PeerTransport::Sender {
   void Push(v1::RaftMessage message) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (queue_.size() >= kQueueMessagesMax) {
+      if (queue_.size() >= limits::kPeerQueueMessagesMax) {
         ++dropped_;
         return;
       }

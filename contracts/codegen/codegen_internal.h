@@ -13,17 +13,19 @@
 #include "emitter.h"
 #include "trialledger/contracts/abi.h"
 #include "trialledger/contracts/ast.h"
+#include "trialledger/contracts/limits.h"
+#include "trialledger/sdk/limits.h"
 #include "trialledger/vm/builder.h"
 
 namespace tl::contracts {
 
-// Bounds on stored values, used for gas bounds and enforced where values are stored.
-inline constexpr int64_t kEffectsPerFactMax = 16;
-inline constexpr int64_t kStoredFactBytesMax = 4096;
+// Encoded sizes of stored values (value_codec), for gas bounds. The limits on what is stored
+// (effects per fact, a stored fact's bytes) are contracts/limits.h's.
 inline constexpr int64_t kIntValueBytes = 9;
 inline constexpr int64_t kMoneyValueBytes = 24;
 inline constexpr int64_t kTextValueBytes = kTextBytesBound + 5;
-inline constexpr int64_t kPayloadBytesBound = 64 * 1024;  // a transaction is at most 64 KiB
+// A payload is never larger than the transaction that carries it.
+inline constexpr int64_t kPayloadBytesBound = static_cast<int64_t>(limits::kTxBytesMax);
 // Storage keys: a prefix of at most 16 bytes and a name, fact id ("<system>/<record>", 129
 // bytes at most) or fact field.
 inline constexpr int64_t kKeyBytesBound = 160;

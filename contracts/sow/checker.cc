@@ -32,9 +32,6 @@ std::string_view SowTypeName(SowType type) {
 
 namespace {
 
-// Names of SOW items must fit VM names and storage keys with room for a prefix.
-constexpr size_t kItemNameBytesMax = 48;
-
 enum class Context { kLiteral, kCondition, kRule, kFunction };
 
 // Built-in functions: name, argument types, result, and whether they read contract state.
@@ -136,7 +133,7 @@ class Checker {
   void CheckFeeds() {
     std::map<FactKind, Span> bound;
     for (const FeedDecl& feed : file_.feeds) {
-      // Only members holding an oracle role may submit facts (node/src/contract_payloads.cc):
+      // Only members holding an oracle role may submit facts (node/ledger/contract_payloads.cc):
       // a feed bound to any other role could never report.
       if (!feed.role.starts_with("oracle:") || !roles::IsKnown(feed.role)) {
         Fail(feed.role_span, StrCat("'", feed.role, "' is not an oracle role of the network (",

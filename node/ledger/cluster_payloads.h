@@ -2,8 +2,8 @@
 // own organisation as a learner, promotes it, or removes it; any admin may ask for a leadership
 // transfer. The ledger records what the membership should be (NodeInfo.membership); the Raft
 // leader then changes the Raft configuration to match, one change at a time
-// (node/src/raft_loop.cc). REQUIRES (all): the signer's envelope, nonce and role permission were
-// checked.
+// (node/replica/membership.cc). REQUIRES (all): the signer's envelope, nonce and role permission
+// were checked.
 #pragma once
 
 #include "trialledger/ledger/state.h"

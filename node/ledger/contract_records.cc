@@ -5,8 +5,9 @@
 
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
-#include "trialledger/contracts/compiler.h"
+#include "trialledger/contracts/compiled_contract.h"
 #include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
 
 namespace tl::ledger {
 
@@ -69,7 +70,6 @@ absl::StatusOr<contracts::ContractRuntime> LoadRuntime(
 
 absl::StatusOr<contracts::ContractRuntime> LoadRuntimeCached(
     const StateReader& state, const trialledger::v1::ContractVersion& version) {
-  constexpr size_t kCachedVersionsMax = 16;
   // Most recently used last.
   thread_local std::vector<std::pair<std::string, contracts::ContractRuntime>> cache;
   std::string key = StrCat(version.code_hash(), version.source_hash());
@@ -81,7 +81,7 @@ absl::StatusOr<contracts::ContractRuntime> LoadRuntimeCached(
   }
   absl::StatusOr<contracts::ContractRuntime> loaded = LoadRuntime(state, version);
   if (!loaded.ok()) return loaded;
-  if (cache.size() == kCachedVersionsMax) cache.erase(cache.begin());
+  if (cache.size() == limits::kContractVersionsCachedMax) cache.erase(cache.begin());
   cache.emplace_back(std::move(key), *loaded);
   return loaded;
 }

@@ -38,9 +38,6 @@ class PeerTransport {
  public:
   using Receiver = std::function<void(Message)>;
 
-  // Messages queued per peer before new ones are dropped.
-  static constexpr size_t kQueueMessagesMax = 4096;
-
   PeerTransport(uint64_t self_id, const std::vector<Peer>& peers, TlsIdentity identity,
                 Receiver receiver);
   // REQUIRES: the server hosting service() has been shut down.

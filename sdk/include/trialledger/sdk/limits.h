@@ -27,6 +27,9 @@ inline constexpr size_t kMempoolPerSignerMax = 2048;
 inline constexpr uint32_t kListBlocksMax = 1000;
 inline constexpr uint32_t kListRecordsMax = 1000;  // facts or contract events in one list answer
 inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
+// Loaded contract versions the apply thread keeps (verifying a module costs more than a small
+// batch of facts).
+inline constexpr size_t kContractVersionsCachedMax = 16;
 
 // Between nodes (the mutual-TLS peer endpoint).
 inline constexpr int64_t kForwardDeadlineMs = 5000;       // a follower's Forward to the leader

@@ -24,12 +24,20 @@ inline constexpr int64_t kFactsPerBatchMax = 32;
 inline constexpr size_t kFactFieldBytesMax = 64;
 inline constexpr size_t kAuditReasonBytesMax = 256;
 
+// What the generated code keeps of each applied fact (to reverse it on a correction): at most
+// this many recorded effects (counter, money and status changes), in a record of at most this
+// many encoded bytes. A fact that would need more is rejected.
+inline constexpr int64_t kEffectsPerFactMax = 16;
+inline constexpr int64_t kStoredFactBytesMax = 4096;
+
 // A contract id on the ledger: it appears in state keys and on command lines.
 inline constexpr size_t kContractIdBytesMax = 64;
 
 // The SOW source file, and a few structural caps that keep generated code within VM limits.
 inline constexpr size_t kSowSourceBytesMax = 256 * 1024;
-inline constexpr size_t kSowItemsMax = 64;              // milestones, unit fees, rules, ... each
+inline constexpr size_t kSowItemsMax = 64;  // milestones, unit fees, rules, ... each
+// Names of SOW items: they must fit VM names and storage keys with room for a prefix.
+inline constexpr size_t kItemNameBytesMax = 48;
 inline constexpr int64_t kLoopIterationsMax = 1000;     // `for i in a .. b` in SOW functions
 inline constexpr size_t kExpressionDepthMax = 64;       // nested parentheses, calls, blocks
 inline constexpr size_t kExpressionOperatorsMax = 256;  // binary operators in one expression
