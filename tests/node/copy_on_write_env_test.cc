@@ -13,22 +13,16 @@
 #include <string>
 #include <vector>
 
-#include "directory_bytes.h"
 #include "leveldb/db.h"
 #include "leveldb/env.h"
 #include "leveldb/options.h"
+#include "leveldb_testing.h"
 #include "test_ledger.h"
 
 namespace tl::ledger {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Key(int i) {
-  char key[16];
-  std::snprintf(key, sizeof(key), "key%06d", i);
-  return key;
-}
 
 std::string Value(int i) {
   return "value-" + std::to_string(i) + std::string(100, 'v');
@@ -44,15 +38,15 @@ leveldb::Status OpenDb(const leveldb::Options& options, const std::string& dir,
 
 void PutKeys(leveldb::DB* db, int begin, int end) {
   for (int i = begin; i < end; ++i) {
-    ASSERT_TRUE(db->Put(leveldb::WriteOptions(), Key(i), Value(i)).ok());
+    ASSERT_TRUE(db->Put(leveldb::WriteOptions(), testing::NumberedKey(i), Value(i)).ok());
   }
 }
 
 void ExpectKeys(leveldb::DB* db, int begin, int end) {
   for (int i = begin; i < end; ++i) {
     std::string value;
-    const leveldb::Status status = db->Get(leveldb::ReadOptions(), Key(i), &value);
-    ASSERT_TRUE(status.ok()) << Key(i) << ": " << status.ToString();
+    const leveldb::Status status = db->Get(leveldb::ReadOptions(), testing::NumberedKey(i), &value);
+    ASSERT_TRUE(status.ok()) << testing::NumberedKey(i) << ": " << status.ToString();
     ASSERT_EQ(value, Value(i));
   }
 }

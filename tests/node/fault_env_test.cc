@@ -1,5 +1,6 @@
 #include "fault_env.h"
 
+#include "leveldb_testing.h"
 #include "test_ledger.h"
 
 #include <gtest/gtest.h>
@@ -21,12 +22,6 @@ namespace tl::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Key(int i) {
-  char key[16];
-  std::snprintf(key, sizeof(key), "key%06d", i);
-  return key;
-}
 
 std::string Value(int i) {
   return "value-" + std::to_string(i) + std::string(100, 'v');
@@ -62,7 +57,7 @@ class FaultInjectionEnvTest : public ::testing::Test {
 
   void Put(int begin, int end, bool sync) {
     for (int i = begin; i < end; ++i) {
-      const leveldb::Status status = db_->Put(Synced(sync), Key(i), Value(i));
+      const leveldb::Status status = db_->Put(Synced(sync), NumberedKey(i), Value(i));
       ASSERT_TRUE(status.ok()) << status.ToString();
     }
   }
@@ -71,12 +66,12 @@ class FaultInjectionEnvTest : public ::testing::Test {
   void ExpectKeys(int begin, int end, bool present) {
     for (int i = begin; i < end; ++i) {
       std::string value;
-      const leveldb::Status status = db_->Get(leveldb::ReadOptions(), Key(i), &value);
+      const leveldb::Status status = db_->Get(leveldb::ReadOptions(), NumberedKey(i), &value);
       if (present) {
-        ASSERT_TRUE(status.ok()) << Key(i) << ": " << status.ToString();
+        ASSERT_TRUE(status.ok()) << NumberedKey(i) << ": " << status.ToString();
         ASSERT_EQ(value, Value(i));
       } else {
-        ASSERT_TRUE(status.IsNotFound()) << Key(i) << ": " << status.ToString();
+        ASSERT_TRUE(status.IsNotFound()) << NumberedKey(i) << ": " << status.ToString();
       }
     }
   }
@@ -143,7 +138,7 @@ TEST_F(FaultInjectionEnvTest, DiskFillsUpAfterTheByteBudget) {
   int written = 0;
   leveldb::Status status;
   while (status.ok() && written < 100) {
-    status = db_->Put(Synced(false), Key(written), Value(written));
+    status = db_->Put(Synced(false), NumberedKey(written), Value(written));
     if (status.ok()) ++written;
   }
   EXPECT_GT(written, 0);

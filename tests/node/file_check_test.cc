@@ -17,22 +17,16 @@
 #include <utility>
 #include <vector>
 
-#include "directory_bytes.h"
 #include "leveldb/db.h"
 #include "leveldb/env.h"
 #include "leveldb/options.h"
+#include "leveldb_testing.h"
 #include "test_ledger.h"
 
 namespace tl::ledger {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Key(int i) {
-  char key[16];
-  std::snprintf(key, sizeof(key), "key%06d", i);
-  return key;
-}
 
 // Random letters, so that compression leaves tables and logs many blocks long and a byte in the
 // middle of a file lands inside a record, far from any header or footer.
@@ -58,7 +52,7 @@ void CreateDb(const std::string& dir) {
   const std::unique_ptr<leveldb::DB> db(raw_db);
   for (int i = 0; i < kTableKeys + kLogKeys; ++i) {
     if (i == kTableKeys) db->CompactRange(nullptr, nullptr);
-    ASSERT_TRUE(db->Put(leveldb::WriteOptions(), Key(i), Value(i)).ok());
+    ASSERT_TRUE(db->Put(leveldb::WriteOptions(), testing::NumberedKey(i), Value(i)).ok());
   }
 }
 

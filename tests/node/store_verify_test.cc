@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "directory_bytes.h"
+#include "leveldb_testing.h"
 #include "test_ledger.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/ledger/verify.h"

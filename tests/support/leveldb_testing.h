@@ -1,5 +1,6 @@
-// Test helpers for code that must not change a directory: every file's name and bytes, before and
-// after, compared file by file.
+// Test helpers for code that runs LevelDB: keys that sort like their numbers, and, for code that
+// must not change a directory, every file's name and bytes before and after, compared file by
+// file.
 #pragma once
 
 #include <map>
@@ -7,6 +8,9 @@
 #include <vector>
 
 namespace tl::testing {
+
+// "key000042": keys whose byte order is their numeric order.
+std::string NumberedKey(int i);
 
 // Every file in `dir` (not its subdirectories) by name, with its bytes.
 using DirectoryBytes = std::map<std::string, std::string>;

@@ -1,7 +1,8 @@
-#include "directory_bytes.h"
+#include "leveldb_testing.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -9,6 +10,12 @@
 namespace tl::testing {
 
 namespace fs = std::filesystem;
+
+std::string NumberedKey(int i) {
+  char key[16];
+  std::snprintf(key, sizeof(key), "key%06d", i);
+  return key;
+}
 
 DirectoryBytes ReadDirectoryBytes(const std::string& dir) {
   DirectoryBytes files;
