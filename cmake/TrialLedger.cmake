@@ -21,10 +21,3 @@ function(tl_add_test)
     ENVIRONMENT "TL_SHARED_DIR=${TL_SHARED_DIR};TL_BIN_DIR=${CMAKE_BINARY_DIR}/bin")
 endfunction()
 
-# Under -DTL_FUZZ=ON with clang, instruments a library the fuzz targets reach for coverage and
-# checks it with ASan and UBSan.
-function(tl_fuzz_instrument target)
-  if(TL_FUZZ AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
-  endif()
-endfunction()

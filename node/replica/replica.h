@@ -41,35 +41,24 @@ class Replica {
                                                        const ledger::StoreOptions& store_options);
   ~Replica();
 
+  // The calls of node.h, which states their contracts.
   void Start();
   void Stop();
-
   grpc::Service* raft_service();
   const TlsIdentity& tls_identity() const { return tls_; }
-
-  // On the leader: admission (decode, envelope, role and nonce against the committed state and
-  // the pool, then queue). On a follower: forwarded to the leader. The response carries the tx
-  // id and PENDING or the refusal; Unavailable when there is no leader to take it.
   absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
-  // Leader-side admission; a forwarded transaction arrives here.
   v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
-  // Waits until the transaction is in an applied block or `deadline` passes. A transaction this
-  // node has not seen may still be on its way from the leader, so unknown counts as pending.
   v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
   v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
-
   v1::GetStatusResponse Status() const;
   v1::GetMemberResponse Member(const std::string& public_key) const;
   absl::StatusOr<v1::Block> ReadBlock(uint64_t height) const { return store_->ReadBlock(height); }
   ledger::ChainHead head() const { return store_->head(); }
-  // The committed state as of now, for reads that span several keys.
   std::unique_ptr<ledger::StateSnapshot> Snapshot() const { return store_->Snapshot(); }
-  // Waits until the head is at least `height`; false on deadline or stop.
   bool WaitForHeight(uint64_t height, Deadline deadline);
   const NodeConfig& config() const { return config_; }
   uint64_t raft_id() const { return raft_id_; }
   RaftView raft_view() const;
-  // True if one of the certificate `identities` names a node of the ledger that is not removed.
   bool IsPeerNode(const std::vector<std::string>& identities) const;
 
  private:

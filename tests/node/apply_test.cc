@@ -207,5 +207,46 @@ TEST_F(ApplyTest, SameBlockGivesTheSameStateHashEverywhere) {
   EXPECT_EQ(ledger_.head().block_hash, other.head().block_hash);
 }
 
+// A store that fails its reads from the `fail_from`-th on, as a disk with a bad sector would.
+class FailingState : public StateReader {
+ public:
+  FailingState(const StateReader& base, int fail_from) : base_(base), fail_from_(fail_from) {}
+  std::optional<std::string> Get(std::string_view key) const override {
+    if (++reads_ < fail_from_) return base_.Get(key);
+    if (fault_.ok()) fault_ = absl::UnavailableError("injected read failure");
+    return std::nullopt;
+  }
+  absl::Status status() const override { return fault_; }
+  int reads() const { return reads_; }
+
+ private:
+  const StateReader& base_;
+  const int fail_from_;
+  mutable int reads_ = 0;
+  mutable absl::Status fault_;
+};
+
+// A read that fails anywhere in a block (the header's proposer, a signer, a nonce, a member
+// record) ends in the fault, never in a result computed from the missing value, and never in the
+// refusal every node would agree on.
+TEST_F(ApplyTest, AFailedReadIsAStorageFaultNotARejection) {
+  std::vector<v1::Transaction> txs = {network_.Note("cro-edc", 1, "a"),
+                                      network_.Note("sponsor-finance", 1, "b")};
+  DecodedBlock block = network_.MakeBlock(ledger_.head(), txs);
+  // How many reads the block takes when none fails.
+  FailingState never(ledger_.state(), INT32_MAX);
+  ASSERT_TRUE(ApplyBlock(ledger_.head(), network_.chain_id(), block, never).ok());
+  const int reads = never.reads();
+  ASSERT_GT(reads, 3);
+  for (int fail_from = 1; fail_from <= reads; ++fail_from) {
+    FailingState failing(ledger_.state(), fail_from);
+    absl::StatusOr<AppliedBlock> applied =
+        ApplyBlock(ledger_.head(), network_.chain_id(), block, failing);
+    ASSERT_FALSE(applied.ok()) << "read " << fail_from << " of " << reads;
+    EXPECT_TRUE(absl::IsUnavailable(applied.status())) << applied.status();
+    EXPECT_FALSE(IsRefusedBlock(applied.status()));
+  }
+}
+
 }  // namespace
 }  // namespace tl::ledger
