@@ -78,6 +78,10 @@ CivilDate CivilFromMs(int64_t ms) {
   return CivilFromDays(FloorDiv(ms, kMsPerDay));
 }
 
+int64_t StartOfDayMs(int64_t ms) {
+  return FloorDiv(ms, kMsPerDay) * kMsPerDay;
+}
+
 std::optional<int64_t> ParseIsoDate(std::string_view text) {
   int64_t year, month, day;
   if (text.size() != 10 || text[4] != '-' || text[7] != '-' ||

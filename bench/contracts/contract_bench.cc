@@ -1,6 +1,7 @@
 // What contracts cost every node: compiling a SOW (each node compiles a proposal's text), loading
 // and verifying a module (each SubmitFacts does), and applying a block holding one SubmitFacts
-// batch, beside a block holding one signed note, measured in the same run.
+// batch, beside a block holding one signed note, measured in the same run; and what posting to
+// the books adds: the same block of cost facts applied with the books and without.
 //   build/bin/contract_bench
 #include <benchmark/benchmark.h>
 
@@ -89,6 +90,76 @@ class FactsLedger {
   testing::TxSigner signer_{network_};
   int visits_ = 0;
 };
+
+// A ledger with the full-service contract active and an estimate at completion, fed cost facts
+// by the TestNetwork's cost oracle: every labour cost moves cost-to-cost revenue, so the books
+// post one revenue entry per fact.
+class CostLedger {
+ public:
+  explicit CostLedger(bool books) : ledger_(network_, ledger::ApplyOptions{books}) {
+    v1::ContractCode code = testing::TemplateCode("full_service.sow");
+    Apply(signer_.Propose("cro-finance", "bench", code));
+    Apply(signer_.Accept("sponsor-finance", "bench", code.code_hash()));
+    Apply(Costs(1, "estimate"));
+  }
+  // `count` labour costs of USD 1,000.00 (or one estimate at completion of USD 50,000,000.00).
+  v1::Transaction Costs(int count, std::string_view kind = "labour") {
+    return signer_.Sign("cro-cost", [&](v1::TxBody& body) {
+      v1::FactBatch* batch = body.mutable_submit_facts();
+      batch->set_contract_id("bench");
+      for (int i = 0; i < count; ++i) {
+        v1::Fact* fact = batch->add_facts();
+        fact->set_source_system("northwind-erp");
+        fact->set_source_record_id("COST-" + std::to_string(++costs_));
+        fact->set_source_timestamp_ms(kDay * 20'000);
+        if (kind == "estimate") {
+          v1::EstimateAtCompletion* estimate = fact->mutable_estimate_at_completion();
+          estimate->mutable_amount()->set_currency("USD");
+          estimate->mutable_amount()->set_amount_minor(5'000'000'000);
+          estimate->set_date_ms(kDay * 20'000);
+        } else {
+          v1::CostIncurred* cost = fact->mutable_cost_incurred();
+          cost->set_category("labour");
+          cost->mutable_amount()->set_currency("USD");
+          cost->mutable_amount()->set_amount_minor(100'000);
+          cost->set_date_ms(kDay * 20'000);
+        }
+      }
+    });
+  }
+  void Apply(const v1::Transaction& tx) {
+    std::vector<v1::TxResult> results = ledger_.Apply({tx});
+    if (results.size() != 1 || results[0].code() != v1::TX_OK) {
+      std::fprintf(stderr, "bench transaction refused: %s\n",
+                   results.empty() ? "no result" : results[0].message().c_str());
+      std::abort();
+    }
+  }
+
+ private:
+  static constexpr int64_t kDay = 86'400'000;
+  testing::TestNetwork network_;
+  testing::MemoryLedger ledger_;
+  testing::TxSigner signer_{network_};
+  int costs_ = 0;
+};
+
+void BM_ApplyBlockOfCostFacts(benchmark::State& state, bool books) {
+  CostLedger ledger(books);
+  const int facts = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    state.PauseTiming();
+    v1::Transaction tx = ledger.Costs(facts);
+    state.ResumeTiming();
+    ledger.Apply(tx);
+  }
+  state.counters["facts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * facts),
+                                                 benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_ApplyBlockOfCostFacts, books_on, true)->Arg(15)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_ApplyBlockOfCostFacts, books_off, false)
+    ->Arg(15)
+    ->Unit(benchmark::kMicrosecond);
 
 void BM_ApplyBlockOfOneNote(benchmark::State& state) {
   FactsLedger ledger;

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "contract_json.h"
+#include "trialledger/base/civil_date.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/compiler.h"
@@ -61,6 +62,17 @@ Json WithOutcome(Context& context, const v1::SubmitTransactionResponse& response
   return json;
 }
 
+// --effective YYYY-MM-DD: the business date a contract or change order takes effect; empty: the
+// date of the block that accepts it (0 on the wire).
+int64_t EffectiveDate(const std::string& text) {
+  if (text.empty()) return 0;
+  std::optional<int64_t> date = ParseIsoDate(text);
+  if (!date.has_value()) {
+    throw CommandError{StrCat("--effective: '", text, "' is not a date (YYYY-MM-DD, from 1970)")};
+  }
+  return *date;
+}
+
 void AddCompile(CLI::App& contract, Context& context) {
   struct Options {
     std::string file, out;
@@ -88,7 +100,7 @@ void AddCompile(CLI::App& contract, Context& context) {
 
 void AddPropose(CLI::App& contract, Context& context) {
   struct Options {
-    std::string file, id;
+    std::string file, id, effective;
     std::vector<std::string> params;
   };
   auto options = std::make_shared<Options>();
@@ -97,7 +109,10 @@ void AddPropose(CLI::App& contract, Context& context) {
   propose->add_option("file", options->file, "SOW file")->required();
   propose->add_option("--param", options->params, "parameter NAME=VALUE (repeatable)");
   propose->add_option("--id", options->id, "contract id (default: the SOW's contract name)");
+  propose->add_option("--effective", options->effective,
+                      "YYYY-MM-DD the contract takes effect (default: the day it is accepted)");
   propose->callback([&context, options] {
+    const int64_t effective_date_ms = EffectiveDate(options->effective);
     LocalSow sow = CompileFile(options->file);
     std::string id = options->id.empty() ? sow.compiled.metadata.name() : options->id;
     Context::Check(contracts::ValidateContractId(id));
@@ -108,6 +123,7 @@ void AddPropose(CLI::App& contract, Context& context) {
       *payload->mutable_code() = sow.code;
       for (const v1::ContractParameter& p : parameters)
         *payload->add_parameters() = p;
+      payload->set_effective_date_ms(effective_date_ms);
     });
     Json json = WithOutcome(context, response);
     json["contract_id"] = id;
@@ -163,7 +179,7 @@ void AddAccept(CLI::App& contract, Context& context) {
 
 void AddAmend(CLI::App& contract, Context& context) {
   struct Options {
-    std::string id, file, reason;
+    std::string id, file, reason, effective;
   };
   auto options = std::make_shared<Options>();
   CLI::App* amend = contract.add_subcommand(
@@ -171,13 +187,18 @@ void AddAmend(CLI::App& contract, Context& context) {
   amend->add_option("id", options->id, "contract id")->required();
   amend->add_option("file", options->file, "the amended SOW (a higher version)")->required();
   amend->add_option("--reason", options->reason, "why, for the audit trail");
+  amend->add_option("--effective", options->effective,
+                    "YYYY-MM-DD the change order takes effect (default: the day it is accepted; "
+                    "not before facts already applied)");
   amend->callback([&context, options] {
+    const int64_t effective_date_ms = EffectiveDate(options->effective);
     LocalSow sow = CompileFile(options->file);
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       v1::ProposeAmendment* payload = body.mutable_propose_amendment();
       payload->set_contract_id(options->id);
       *payload->mutable_code() = sow.code;
       payload->set_reason(options->reason);
+      payload->set_effective_date_ms(effective_date_ms);
     });
     Json json = WithOutcome(context, response);
     json["contract_id"] = options->id;

@@ -25,6 +25,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddMemberCommands(app, context);
   AddContractCommands(app, context);
   AddFactsCommands(app, context);
+  AddBooksCommands(app, context);
   AddVerifyCommand(app, context);
   AddBenchCommand(app, context);
 }

@@ -20,6 +20,8 @@ void AddClusterCommands(CLI::App& app, Context& context);
 void AddContractCommands(CLI::App& app, Context& context);
 // `facts` and `milestones`.
 void AddFactsCommands(CLI::App& app, Context& context);
+// `report`, `journal` and `books`.
+void AddBooksCommands(CLI::App& app, Context& context);
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);

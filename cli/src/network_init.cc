@@ -1,5 +1,6 @@
 #include "network_init.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "trialledger/base/hex.h"
@@ -63,6 +64,33 @@ absl::StatusOr<v1::Organization> ParseOrgSpec(std::string_view spec) {
   return org;
 }
 
+// A sample chart of ERP codes for a new network's books (docs/books.md), so the reports show
+// codes from the start; an organisation replaces them with `trialledger books set-account-map`.
+void AddSampleAccountMap(v1::Organization& org) {
+  static constexpr std::pair<std::string_view, std::string_view> kCro[] = {
+      {"accounts_receivable", "1200"},
+      {"cash", "1000"},
+      {"contract_balance", "1250"},
+      {"pass_through_receivable", "1270"},
+      {"accrued_investigator_payments", "2150"},
+      {"revenue_services", "4000"},
+      {"revenue_reimbursed", "4100"},
+      {"reimbursable_expense", "5100"}};
+  static constexpr std::pair<std::string_view, std::string_view> kSponsor[] = {
+      {"accounts_payable", "2000"},       {"accrued_clinical_costs", "2100"},
+      {"accrued_holdback", "2110"},       {"cash", "1000"},
+      {"prepaid_clinical_costs", "1400"}, {"rd_expense", "6100"}};
+  std::vector<std::pair<std::string_view, std::string_view>> codes;
+  if (org.kind() == v1::ORG_KIND_CRO) codes.assign(std::begin(kCro), std::end(kCro));
+  if (org.kind() == v1::ORG_KIND_SPONSOR) codes.assign(std::begin(kSponsor), std::end(kSponsor));
+  std::sort(codes.begin(), codes.end());
+  for (const auto& [account, code] : codes) {
+    v1::AccountCode* entry = org.add_account_map();
+    entry->set_account(std::string(account));
+    entry->set_erp_code(std::string(code));
+  }
+}
+
 absl::Status WriteText(const fs::path& path, std::string_view text, unsigned mode) {
   return WriteNewFile(path.string(), text, mode);
 }
@@ -89,6 +117,7 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
     if (!org.ok()) return org.status();
     absl::Status valid = ValidateOrganization(*org);
     if (!valid.ok()) return valid;
+    AddSampleAccountMap(*org);
     *genesis.add_organizations() = *org;
   }
   absl::Status chain_valid = ValidateName(options.chain_id, "--chain-id");

@@ -191,4 +191,10 @@ std::optional<FactKind> FactKindOf(const Fact& fact) {
   return parts->kind;
 }
 
+std::optional<int64_t> FactDateMs(const Fact& fact) {
+  absl::StatusOr<FactParts> parts = PartsOf(fact);
+  if (!parts.ok()) return std::nullopt;
+  return parts->date_ms;
+}
+
 }  // namespace tl::contracts

@@ -21,7 +21,7 @@ absl::Status RequireStatus(const ContractRecord& record, trialledger::v1::Contra
 ContractRecord NewContractRecord(
     std::string_view contract_id, const CompiledContract& compiled,
     const google::protobuf::RepeatedPtrField<trialledger::v1::ContractParameter>& parameters,
-    ContractSignature authored) {
+    ContractSignature authored, int64_t effective_date_ms) {
   const trialledger::v1::ContractMetadata& metadata = compiled.metadata;
   ContractRecord record;
   record.set_contract_id(std::string(contract_id));
@@ -37,11 +37,13 @@ ContractRecord NewContractRecord(
   version->set_source_hash(metadata.source_hash());
   version->set_status(trialledger::v1::VERSION_STATUS_PROPOSED);
   *version->mutable_proposed() = std::move(authored);
+  version->set_effective_date_ms(effective_date_ms);
   return record;
 }
 
 void ProposeVersion(ContractRecord& record, const CompiledContract& compiled,
-                    ContractSignature authored, std::string_view reason) {
+                    ContractSignature authored, std::string_view reason,
+                    int64_t effective_date_ms) {
   TL_CHECK(record.status() == trialledger::v1::CONTRACT_STATUS_ACTIVE);
   const ContractVersion* active = ActiveVersion(record);
   TL_CHECK_MSG(active != nullptr, "an active contract has an active version");
@@ -59,6 +61,7 @@ void ProposeVersion(ContractRecord& record, const CompiledContract& compiled,
   *version->mutable_proposed() = std::move(authored);
   version->set_reason(std::string(reason));
   version->set_predecessor(predecessor);
+  version->set_effective_date_ms(effective_date_ms);
 }
 
 absl::StatusOr<ContractVersion*> Approvable(ContractRecord& record, std::string_view code_hash,
@@ -85,7 +88,8 @@ absl::StatusOr<ContractVersion*> Approvable(ContractRecord& record, std::string_
   return pending;
 }
 
-void ApproveVersion(ContractRecord& record, ContractVersion& pending, ContractSignature approved) {
+void ApproveVersion(ContractRecord& record, ContractVersion& pending, ContractSignature approved,
+                    int64_t accepted_day_ms) {
   TL_CHECK(pending.status() == trialledger::v1::VERSION_STATUS_PROPOSED);
   for (ContractVersion& v : *record.mutable_versions()) {
     if (v.status() == trialledger::v1::VERSION_STATUS_ACTIVE) {
@@ -94,6 +98,7 @@ void ApproveVersion(ContractRecord& record, ContractVersion& pending, ContractSi
   }
   pending.set_status(trialledger::v1::VERSION_STATUS_ACTIVE);
   *pending.mutable_accepted() = std::move(approved);
+  if (pending.effective_date_ms() == 0) pending.set_effective_date_ms(accepted_day_ms);
   record.set_status(trialledger::v1::CONTRACT_STATUS_ACTIVE);
 }
 

@@ -122,7 +122,7 @@ std::optional<int64_t> ParseMoneyText(std::string_view text, std::string* curren
   return negative ? -*minor : *minor;
 }
 
-std::string FormatMoney(int64_t minor, std::string_view currency) {
+std::string FormatDecimalMinor(int64_t minor, std::string_view currency, DigitGrouping grouping) {
   const int exponent = CurrencyExponent(currency);
   const bool negative = minor < 0;
   // Work on the magnitude as unsigned so INT64_MIN formats too.
@@ -132,14 +132,19 @@ std::string FormatMoney(int64_t minor, std::string_view currency) {
     digits.insert(0, exponent + 1 - digits.size(), '0');
   }
   const std::string whole = digits.substr(0, digits.size() - exponent);
-  std::string grouped;
+  std::string out = negative ? "-" : "";
   for (size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
-    grouped += whole[i];
+    if (grouping == DigitGrouping::kThousands && i > 0 && (whole.size() - i) % 3 == 0) {
+      out += ',';
+    }
+    out += whole[i];
   }
-  std::string out = StrCat(currency, " ", negative ? "-" : "", grouped);
   if (exponent > 0) out += StrCat(".", digits.substr(digits.size() - exponent));
   return out;
+}
+
+std::string FormatMoney(int64_t minor, std::string_view currency) {
+  return StrCat(currency, " ", FormatDecimalMinor(minor, currency, DigitGrouping::kThousands));
 }
 
 }  // namespace tl::contracts

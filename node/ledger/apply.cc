@@ -4,6 +4,7 @@
 #include "identity_payloads.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/ledger/book_records.h"
 #include "trialledger/ledger/tx_rules.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/limits.h"
@@ -127,6 +128,7 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis) {
     PutNewMember(member, 0, overlay);
   for (const v1::NodeInfo& node : genesis.genesis.nodes())
     PutGenesisNode(node, overlay);
+  PutGenesisBooks(genesis.genesis, overlay);
   AppliedBlock applied;
   applied.writes = overlay.writes();
   applied.head.height = 0;
@@ -138,7 +140,8 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis) {
 }
 
 absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view chain_id,
-                                        const DecodedBlock& block, const StateReader& state) {
+                                        const DecodedBlock& block, const StateReader& state,
+                                        const ApplyOptions& options) {
   absl::Status header_ok = CheckHeader(head, chain_id, block, state);
   if (absl::Status read = state.status(); !read.ok()) return read;
   if (!header_ok.ok()) return header_ok;
@@ -147,8 +150,8 @@ absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view 
   AppliedBlock applied;
   applied.results.reserve(block.block.transactions_size());
   for (const v1::Transaction& tx : block.block.transactions()) {
-    absl::StatusOr<v1::TxResult> result =
-        ApplyTransaction(tx, chain_id, TxContext{height, block.header.time_ms()}, overlay);
+    absl::StatusOr<v1::TxResult> result = ApplyTransaction(
+        tx, chain_id, TxContext{height, block.header.time_ms(), options.post_books}, overlay);
     if (!result.ok()) return result.status();
     applied.results.push_back(*std::move(result));
   }

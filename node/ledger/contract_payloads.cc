@@ -1,8 +1,11 @@
 #include "contract_payloads.h"
 
+#include "contract_books.h"
 #include "trialledger/base/check.h"
+#include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/lifecycle.h"
+#include "trialledger/ledger/book_records.h"
 #include "trialledger/ledger/contract_records.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
@@ -17,6 +20,7 @@ struct Call {
   contracts::Signer signer;
   contracts::BlockContext block;
   uint64_t height;
+  TxContext context;
   StateOverlay& state;
 };
 
@@ -133,15 +137,20 @@ std::vector<std::pair<std::string, std::string>> Parameters(
   return out;
 }
 
-// Stores the run's events after the record's last one and describes them in `outcome`.
-void RecordEvents(const Call& call, int64_t version, const contracts::RunResult& run,
-                  v1::ContractRecord& record, v1::ContractOutcome* outcome) {
+// Stores the run's events after the record's last one, describes them in `outcome`, and returns
+// them as stored (for the books).
+std::vector<v1::EventRecord> RecordEvents(const Call& call, int64_t version,
+                                          const contracts::RunResult& run,
+                                          v1::ContractRecord& record,
+                                          v1::ContractOutcome* outcome) {
   outcome->set_contract_id(record.contract_id());
   outcome->set_version(version);
   outcome->set_gas_used(run.gas_used);
   outcome->set_events_hash(std::string(run.events_hash.begin(), run.events_hash.end()));
   outcome->set_first_event_seq(record.event_count() + 1);
   outcome->set_event_count(static_cast<uint32_t>(run.events.size()));
+  std::vector<v1::EventRecord> recorded;
+  recorded.reserve(run.events.size());
   for (const vm::Event& event : run.events) {
     v1::EventRecord stored;
     stored.set_seq(record.event_count() + 1);
@@ -152,7 +161,27 @@ void RecordEvents(const Call& call, int64_t version, const contracts::RunResult&
     stored.set_version(version);
     call.state.Put(state_keys::ContractEvent(record.contract_id(), stored.seq()), Encode(stored));
     record.set_event_count(stored.seq());
+    recorded.push_back(std::move(stored));
   }
+  return recorded;
+}
+
+// A business date given in a payload: a whole day (00:00 UTC) in the calendar's range, or 0.
+absl::Status CheckEffectiveDate(int64_t date_ms) {
+  if (date_ms == 0) return absl::OkStatus();
+  const CivilDate day = CivilFromMs(date_ms);
+  if (StartOfDayMs(date_ms) != date_ms || !IsValidDate(day.year, day.month, day.day)) {
+    return absl::InvalidArgumentError(
+        StrCat("effective date ", date_ms, " is not the start of a day (00:00 UTC, from 1970)"));
+  }
+  return absl::OkStatus();
+}
+
+// What the books made of a run: OK, a refusal of the transaction, or a fault (the node stops).
+std::optional<absl::StatusOr<v1::TxResult>> BooksVerdict(const absl::Status& posted) {
+  if (posted.ok()) return std::nullopt;
+  if (IsBooksRefusal(posted)) return Refuse(posted);
+  return absl::StatusOr<v1::TxResult>(posted);
 }
 
 v1::TxResult Done(v1::ContractOutcome outcome) {
@@ -164,6 +193,9 @@ v1::TxResult Done(v1::ContractOutcome outcome) {
 absl::StatusOr<v1::TxResult> Propose(const Call& call, const v1::ProposeContract& payload) {
   absl::Status valid = contracts::ValidateContractId(payload.contract_id());
   if (!valid.ok()) return Refuse(valid);
+  if (absl::Status date = CheckEffectiveDate(payload.effective_date_ms()); !date.ok()) {
+    return Refuse(date);
+  }
   if (ReadContract(call.state, payload.contract_id()).has_value()) {
     return Invalid(StrCat("contract '", payload.contract_id(), "' already exists"));
   }
@@ -188,9 +220,9 @@ absl::StatusOr<v1::TxResult> Propose(const Call& call, const v1::ProposeContract
     return Invalid(StrCat("the contract does not instantiate: ", trial->message));
   }
   StoreCode(*compiled, payload.code(), call.state);
-  v1::ContractRecord record =
-      contracts::NewContractRecord(payload.contract_id(), *compiled, payload.parameters(),
-                                   Sign(call, "authored", compiled->code_hash));
+  v1::ContractRecord record = contracts::NewContractRecord(
+      payload.contract_id(), *compiled, payload.parameters(),
+      Sign(call, "authored", compiled->code_hash), payload.effective_date_ms());
   WriteContract(record, call.state);
   v1::ContractOutcome outcome;
   outcome.set_contract_id(record.contract_id());
@@ -213,10 +245,16 @@ absl::StatusOr<v1::TxResult> Accept(const Call& call, const v1::AcceptContract& 
   if (!run.ok()) return StorageFault("instantiating", run.status());
   if (!run->accepted) return Invalid(StrCat("the contract does not instantiate: ", run->message));
   const int64_t version = (*pending)->version();
-  contracts::ApproveVersion(*record, **pending, Sign(call, "approved", payload.code_hash()));
+  contracts::ApproveVersion(*record, **pending, Sign(call, "approved", payload.code_hash()),
+                            StartOfDayMs(call.block.time_ms));
+  const int64_t effective_date_ms = (*pending)->effective_date_ms();
   v1::ContractOutcome outcome;
-  RecordEvents(call, version, *run, *record, &outcome);
+  std::vector<v1::EventRecord> events = RecordEvents(call, version, *run, *record, &outcome);
   WriteContract(*record, call.state);
+  absl::Status posted =
+      PostVersionRun({*record, runtime->metadata(), std::move(events), call.tx.id, call.context},
+                     effective_date_ms, call.state);
+  if (auto verdict = BooksVerdict(posted)) return *verdict;
   return Done(std::move(outcome));
 }
 
@@ -228,10 +266,21 @@ absl::StatusOr<v1::TxResult> ProposeAmendment(const Call& call,
   if (payload.reason().size() > limits::kReasonBytesMax) {
     return Invalid(StrCat("the reason is longer than ", limits::kReasonBytesMax, " bytes"));
   }
+  if (absl::Status date = CheckEffectiveDate(payload.effective_date_ms()); !date.ok()) {
+    return Refuse(date);
+  }
   absl::StatusOr<contracts::CompiledContract> compiled = contracts::CompileProposal(payload.code());
   if (!compiled.ok()) return Refuse(compiled.status());
   absl::Status may = contracts::MayPropose(compiled->metadata, call.signer);
   if (!may.ok()) return Refuse(may);
+  if (std::optional<v1::ContractBooks> books = ReadContractBooks(call.state, record->contract_id());
+      books.has_value() && payload.effective_date_ms() != 0 &&
+      payload.effective_date_ms() < books->latest_fact_date_ms()) {
+    return Invalid(StrCat("the change order would take effect on ",
+                          FormatIsoDate(payload.effective_date_ms()),
+                          ", before facts already applied (the latest dated ",
+                          FormatIsoDate(books->latest_fact_date_ms()), ")"));
+  }
   absl::StatusOr<const v1::ContractVersion*> active = Active(*record);
   if (!active.ok()) return active.status();
   absl::StatusOr<v1::ContractMetadata> previous = ReadMetadata(call.state, **active);
@@ -242,7 +291,7 @@ absl::StatusOr<v1::TxResult> ProposeAmendment(const Call& call,
   if (!compatible.ok()) return StorageFault("checking an amendment", compatible);
   StoreCode(*compiled, payload.code(), call.state);
   contracts::ProposeVersion(*record, *compiled, Sign(call, "authored", compiled->code_hash),
-                            payload.reason());
+                            payload.reason(), payload.effective_date_ms());
   WriteContract(*record, call.state);
   v1::ContractOutcome outcome;
   outcome.set_contract_id(record->contract_id());
@@ -269,10 +318,17 @@ absl::StatusOr<v1::TxResult> AcceptAmendment(const Call& call, const v1::AcceptA
       next->MigrateFrom(*previous, storage, call.block, call.signer);
   if (!run.ok()) return StorageFault("migrating", run.status());
   if (!run->accepted) return Invalid(run->message);
-  contracts::ApproveVersion(*record, **pending, Sign(call, "approved", payload.code_hash()));
+  contracts::ApproveVersion(*record, **pending, Sign(call, "approved", payload.code_hash()),
+                            StartOfDayMs(call.block.time_ms));
+  const int64_t effective_date_ms = (*pending)->effective_date_ms();
   v1::ContractOutcome outcome;
-  RecordEvents(call, payload.version(), *run, *record, &outcome);
+  std::vector<v1::EventRecord> events =
+      RecordEvents(call, payload.version(), *run, *record, &outcome);
   WriteContract(*record, call.state);
+  absl::Status posted =
+      PostVersionRun({*record, next->metadata(), std::move(events), call.tx.id, call.context},
+                     effective_date_ms, call.state);
+  if (auto verdict = BooksVerdict(posted)) return *verdict;
   return Done(std::move(outcome));
 }
 
@@ -333,8 +389,12 @@ absl::StatusOr<v1::TxResult> SubmitFacts(const Call& call, const v1::FactBatch& 
     call.state.Put(state_keys::ContractFact(record->contract_id(), stored.seq()), Encode(stored));
     record->set_fact_count(stored.seq());
   }
-  RecordEvents(call, version, *run, *record, &outcome);
+  std::vector<v1::EventRecord> events = RecordEvents(call, version, *run, *record, &outcome);
   WriteContract(*record, call.state);
+  absl::Status posted =
+      PostFactsRun({*record, runtime->metadata(), std::move(events), call.tx.id, call.context},
+                   batch, call.state);
+  if (auto verdict = BooksVerdict(posted)) return *verdict;
   return Done(std::move(outcome));
 }
 
@@ -370,6 +430,7 @@ absl::StatusOr<v1::TxResult> ExecuteContractPayload(const DecodedTx& tx,
             SignerOf(signer.member()),
             {static_cast<int64_t>(context.height), context.block_time_ms},
             context.height,
+            context,
             overlay};
   const v1::TxBody& body = tx.body;
   switch (body.payload_case()) {

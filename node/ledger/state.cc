@@ -42,6 +42,30 @@ std::string ContractFact(std::string_view contract_id, uint64_t seq) {
 std::string ContractEvent(std::string_view contract_id, uint64_t seq) {
   return StrCat("contract-event/", contract_id, "/", EncodeBigEndian64(seq));
 }
+std::string ContractBooks(std::string_view contract_id) {
+  return StrCat("contract-books/", contract_id);
+}
+std::string Book(std::string_view org) {
+  return StrCat("book/", org);
+}
+std::string JournalPrefix(std::string_view org) {
+  return StrCat("journal/", org, "/");
+}
+std::string JournalEntry(std::string_view org, uint64_t seq) {
+  return StrCat(JournalPrefix(org), EncodeBigEndian64(seq));
+}
+std::string JournalByContractPrefix(std::string_view org, std::string_view contract_id) {
+  return StrCat("journal-by-contract/", org, "/", contract_id, "/");
+}
+std::string JournalByContract(std::string_view org, std::string_view contract_id, uint64_t seq) {
+  return StrCat(JournalByContractPrefix(org, contract_id), EncodeBigEndian64(seq));
+}
+std::string PeriodChangePrefix(std::string_view org) {
+  return StrCat("book-period/", org, "/");
+}
+std::string PeriodChange(std::string_view org, uint64_t seq) {
+  return StrCat(PeriodChangePrefix(org), EncodeBigEndian64(seq));
+}
 }  // namespace state_keys
 
 std::optional<std::string> StateOverlay::Get(std::string_view key) const {

@@ -1,5 +1,6 @@
 #include "trialledger/ledger/tx_rules.h"
 
+#include "book_payloads.h"
 #include "cluster_payloads.h"
 #include "contract_payloads.h"
 #include "identity_payloads.h"
@@ -60,6 +61,7 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
 
 v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord& signer) {
   if (IsContractPayload(body.payload_case())) return CheckContractRole(body, signer);
+  if (IsBookPayload(body.payload_case())) return CheckBookRole(body, signer);
   switch (body.payload_case()) {
     case v1::TxBody::kNote:
       return TxOk();
@@ -104,6 +106,11 @@ absl::StatusOr<v1::TxResult> ExecutePayload(const DecodedTx& tx, const v1::Membe
       break;
     case v1::TxBody::kTransferLeadership:
       result = ExecuteTransferLeadership(tx.body.transfer_leadership(), scratch);
+      break;
+    case v1::TxBody::kSetAccountMap:
+    case v1::TxBody::kClosePeriod:
+    case v1::TxBody::kReopenPeriod:
+      result = ExecuteBookPayload(tx, signer, context, scratch);
       break;
     default:
       if (!IsContractPayload(tx.body.payload_case())) {

@@ -1,5 +1,6 @@
 #include "trialledger/node/service.h"
 
+#include "trialledger/ledger/book_queries.h"
 #include "trialledger/ledger/contract_queries.h"
 #include "trialledger/ledger/ledger_store.h"
 
@@ -187,6 +188,53 @@ grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext*,
                                                    v1::ListContractEventsResponse* response) {
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListContractEvents(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetBook(grpc::ServerContext*, const v1::GetBookRequest* request,
+                                        v1::GetBookResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetBook(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::ListJournal(grpc::ServerContext*,
+                                            const v1::ListJournalRequest* request,
+                                            v1::ListJournalResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::ListJournal(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetJournalEntry(grpc::ServerContext*,
+                                                const v1::GetJournalEntryRequest* request,
+                                                v1::GetJournalEntryResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetJournalEntry(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetTrialBalance(grpc::ServerContext*,
+                                                const v1::GetTrialBalanceRequest* request,
+                                                v1::GetTrialBalanceResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetTrialBalance(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetRollforward(grpc::ServerContext*,
+                                               const v1::GetRollforwardRequest* request,
+                                               v1::GetRollforwardResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetRollforward(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext*,
+                                               const v1::GetDisclosuresRequest* request,
+                                               v1::GetDisclosuresResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetDisclosures(state, *request, response);
   });
 }
 

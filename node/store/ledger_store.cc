@@ -10,6 +10,7 @@
 
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/ledger/book_records.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/crypto.h"
 
@@ -142,6 +143,9 @@ WriteSet FromRecord(const v1::WriteSetRecord& record) {
 absl::StatusOr<std::unique_ptr<LedgerStore>> LedgerStore::Open(const std::string& dir,
                                                                const GenesisDocument& genesis,
                                                                const StoreOptions& options) {
+  if (absl::Status books = ValidateGenesisBooks(genesis); !books.ok()) {
+    return absl::InvalidArgumentError(StrCat("genesis: ", books.message()));
+  }
   absl::StatusOr<std::unique_ptr<leveldb::DB>> db = OpenLevelDb(dir, /*create=*/true, options);
   if (!db.ok()) return db.status();
   std::unique_ptr<LedgerStore> store(new LedgerStore(*std::move(db)));

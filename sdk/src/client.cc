@@ -150,4 +150,38 @@ absl::StatusOr<v1::ListContractEventsResponse> LedgerClient::ListContractEvents(
       &v1::LedgerService::Stub::ListContractEvents, request);
 }
 
+absl::StatusOr<v1::GetBookResponse> LedgerClient::GetBook(const v1::GetBookRequest& request) {
+  return Call<v1::GetBookRequest, v1::GetBookResponse>(&v1::LedgerService::Stub::GetBook, request);
+}
+
+absl::StatusOr<v1::ListJournalResponse> LedgerClient::ListJournal(
+    const v1::ListJournalRequest& request) {
+  return Call<v1::ListJournalRequest, v1::ListJournalResponse>(
+      &v1::LedgerService::Stub::ListJournal, request);
+}
+
+absl::StatusOr<v1::GetJournalEntryResponse> LedgerClient::GetJournalEntry(
+    const v1::GetJournalEntryRequest& request) {
+  return Call<v1::GetJournalEntryRequest, v1::GetJournalEntryResponse>(
+      &v1::LedgerService::Stub::GetJournalEntry, request);
+}
+
+absl::StatusOr<v1::GetTrialBalanceResponse> LedgerClient::GetTrialBalance(
+    const v1::GetTrialBalanceRequest& request) {
+  return Call<v1::GetTrialBalanceRequest, v1::GetTrialBalanceResponse>(
+      &v1::LedgerService::Stub::GetTrialBalance, request);
+}
+
+absl::StatusOr<v1::GetRollforwardResponse> LedgerClient::GetRollforward(
+    const v1::GetRollforwardRequest& request) {
+  return Call<v1::GetRollforwardRequest, v1::GetRollforwardResponse>(
+      &v1::LedgerService::Stub::GetRollforward, request);
+}
+
+absl::StatusOr<v1::GetDisclosuresResponse> LedgerClient::GetDisclosures(
+    const v1::GetDisclosuresRequest& request) {
+  return Call<v1::GetDisclosuresRequest, v1::GetDisclosuresResponse>(
+      &v1::LedgerService::Stub::GetDisclosures, request);
+}
+
 }  // namespace tl

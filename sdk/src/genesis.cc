@@ -1,6 +1,8 @@
 #include "trialledger/sdk/genesis.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -41,6 +43,44 @@ absl::Status ForEachTable(const toml::table& root, std::string_view key, std::st
     if (!status.ok()) return status;
   }
   return absl::OkStatus();
+}
+
+// account = "ERP code" lines, kept sorted by account. Whether the accounts are those of the
+// organisation's chart is the books' to say (docs/books.md).
+absl::Status ReadAccountCodes(const toml::table& codes, std::string_view origin,
+                              std::string_view what,
+                              google::protobuf::RepeatedPtrField<v1::AccountCode>* out) {
+  std::vector<std::pair<std::string, std::string>> sorted;
+  for (const auto& [account, code] : codes) {
+    if (!code.is_string()) {
+      return absl::InvalidArgumentError(fmt::format(
+          "{}:{}:{}: {}: the code of '{}' must be a string", origin, code.source().begin.line,
+          code.source().begin.column, what, std::string_view(account.str())));
+    }
+    sorted.emplace_back(std::string(account.str()), code.as_string()->get());
+  }
+  std::sort(sorted.begin(), sorted.end());
+  for (const auto& [account, code] : sorted) {
+    v1::AccountCode* entry = out->Add();
+    entry->set_account(account);
+    entry->set_erp_code(code);
+  }
+  return absl::OkStatus();
+}
+
+// [organizations.account_map] of the `index`-th organization.
+absl::Status ReadAccountMap(const toml::table& organization, std::string_view origin, size_t index,
+                            v1::Organization* org) {
+  const toml::node* node = organization.get("account_map");
+  if (node == nullptr) return absl::OkStatus();
+  const std::string what = StrCat("organizations[", index, "].account_map");
+  const toml::table* codes = node->as_table();
+  if (codes == nullptr) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}:{}:{}: {}: must be a table of account = \"ERP code\" lines", origin,
+                    node->source().begin.line, node->source().begin.column, what));
+  }
+  return ReadAccountCodes(*codes, origin, what, org->mutable_account_map());
 }
 
 }  // namespace
@@ -127,6 +167,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
           if (parsed_kind.ok()) org->set_kind(*parsed_kind);
         }
         if (reader.status().ok()) reader.Check(ValidateOrganization(*org));
+        if (reader.status().ok()) reader.Check(ReadAccountMap(t, origin, i, org));
         return reader.status();
       });
   if (!status.ok()) return status;
@@ -186,6 +227,12 @@ std::string FormatGenesis(const v1::Genesis& genesis) {
     if (!org.display_name().empty()) {
       out << "display_name = " << toml::value<std::string>(org.display_name()) << "\n";
     }
+    if (!org.account_map().empty()) {
+      out << "[organizations.account_map]   # account = \"its ERP code\" (docs/books.md)\n";
+      for (const v1::AccountCode& code : org.account_map()) {
+        out << code.account() << " = " << toml::value<std::string>(code.erp_code()) << "\n";
+      }
+    }
   }
   for (const auto& member : genesis.members()) {
     out << "\n[[members]]\n"
@@ -210,6 +257,16 @@ std::string FormatGenesis(const v1::Genesis& genesis) {
         << "public_key = \"" << ToHex(node.public_key()) << "\"\n";
   }
   return out.str();
+}
+
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::AccountCode>> ParseAccountMap(
+    std::string_view text, std::string_view origin) {
+  absl::StatusOr<toml::table> parsed = ParseToml(text, origin);
+  if (!parsed.ok()) return parsed.status();
+  google::protobuf::RepeatedPtrField<v1::AccountCode> map;
+  absl::Status read = ReadAccountCodes(*parsed, origin, "account map", &map);
+  if (!read.ok()) return read;
+  return map;
 }
 
 }  // namespace tl

@@ -46,6 +46,7 @@ TestNetwork::TestNetwork() : node_key_(KeyFromName("node1")) {
   add_member("cro-admin2", "northwind-cro", {"admin"});
   add_member("cro-finance", "northwind-cro", {"finance"});
   add_member("cro-edc", "northwind-cro", {"oracle:edc"});
+  add_member("cro-cost", "northwind-cro", {"oracle:cost"});
   v1::NodeInfo* node = genesis.add_nodes();
   node->set_name("node1");
   node->set_org("acme-bio");
@@ -100,7 +101,8 @@ DecodedBlock TestNetwork::MakeBlock(const ledger::ChainHead& head,
   return block;
 }
 
-MemoryLedger::MemoryLedger(const TestNetwork& network) : network_(network) {
+MemoryLedger::MemoryLedger(const TestNetwork& network, ledger::ApplyOptions options)
+    : network_(network), options_(options) {
   ledger::AppliedBlock genesis = ledger::ApplyGenesis(network.genesis());
   state_.Apply(genesis.writes);
   head_ = genesis.head;
@@ -109,7 +111,7 @@ MemoryLedger::MemoryLedger(const TestNetwork& network) : network_(network) {
 std::vector<v1::TxResult> MemoryLedger::Apply(const std::vector<v1::Transaction>& txs) {
   DecodedBlock block = network_.MakeBlock(head_, txs);
   absl::StatusOr<ledger::AppliedBlock> applied =
-      ledger::ApplyBlock(head_, network_.chain_id(), block, state_);
+      ledger::ApplyBlock(head_, network_.chain_id(), block, state_, options_);
   if (!applied.ok()) {
     ADD_FAILURE() << applied.status();
     return {};

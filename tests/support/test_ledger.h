@@ -17,7 +17,8 @@
 namespace tl::testing {
 
 // A sponsor ("acme-bio") and a CRO ("northwind-cro"), each with an admin, a finance member and
-// (CRO) an EDC oracle; one node "node1". Keys derive from fixed seeds, so runs repeat exactly.
+// (CRO) an EDC and a cost oracle; one node "node1". Keys derive from fixed seeds, so runs repeat
+// exactly.
 class TestNetwork {
  public:
   TestNetwork();
@@ -48,7 +49,7 @@ KeyPair KeyFromName(const std::string& name);
 // A ledger in memory: genesis state plus blocks applied with ApplyBlock.
 class MemoryLedger {
  public:
-  explicit MemoryLedger(const TestNetwork& network);
+  explicit MemoryLedger(const TestNetwork& network, ledger::ApplyOptions options = {});
   // Applies a block of `txs`; returns the per-transaction results. Fails the test on a header
   // fault.
   std::vector<v1::TxResult> Apply(const std::vector<v1::Transaction>& txs);
@@ -58,6 +59,7 @@ class MemoryLedger {
 
  private:
   const TestNetwork& network_;
+  const ledger::ApplyOptions options_;
   ledger::MemoryState state_;
   ledger::ChainHead head_;
   ledger::WriteSet last_writes_;

@@ -41,6 +41,8 @@ int64_t DaysFromCivil(const CivilDate& date);
 CivilDate CivilFromDays(int64_t days);
 // The date of the day that holds `ms` (floor, so negative times fall on the day before).
 CivilDate CivilFromMs(int64_t ms);
+// 00:00 UTC of the day that holds `ms`.
+int64_t StartOfDayMs(int64_t ms);
 
 // "YYYY-MM-DD" to ms at 00:00 UTC; nullopt unless a valid date.
 std::optional<int64_t> ParseIsoDate(std::string_view text);

@@ -44,6 +44,18 @@ class LedgerClient {
                                                                     uint64_t from_seq,
                                                                     uint32_t limit);
 
+  // The books (docs/books.md): a book, its journal, an entry, the reports.
+  absl::StatusOr<v1::GetBookResponse> GetBook(const v1::GetBookRequest& request);
+  absl::StatusOr<v1::ListJournalResponse> ListJournal(const v1::ListJournalRequest& request);
+  absl::StatusOr<v1::GetJournalEntryResponse> GetJournalEntry(
+      const v1::GetJournalEntryRequest& request);
+  absl::StatusOr<v1::GetTrialBalanceResponse> GetTrialBalance(
+      const v1::GetTrialBalanceRequest& request);
+  absl::StatusOr<v1::GetRollforwardResponse> GetRollforward(
+      const v1::GetRollforwardRequest& request);
+  absl::StatusOr<v1::GetDisclosuresResponse> GetDisclosures(
+      const v1::GetDisclosuresRequest& request);
+
   v1::LedgerService::Stub& stub() { return *stub_; }
   const std::string& address() const { return address_; }
 

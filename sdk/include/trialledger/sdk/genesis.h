@@ -26,4 +26,9 @@ absl::Status ValidateGenesis(const v1::Genesis& genesis);
 // TOML text that ParseGenesis reads back to the same Genesis.
 std::string FormatGenesis(const v1::Genesis& genesis);
 
+// An account map file: `account = "ERP code"` lines (the form of [organizations.account_map]),
+// sorted by account. Whether the accounts exist is the books' to check.
+absl::StatusOr<google::protobuf::RepeatedPtrField<v1::AccountCode>> ParseAccountMap(
+    std::string_view text, std::string_view origin);
+
 }  // namespace tl

@@ -4,6 +4,7 @@
 #ifndef TRIALLEDGER_CONTRACTS_FACT_PAYLOAD_H_
 #define TRIALLEDGER_CONTRACTS_FACT_PAYLOAD_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -14,6 +15,10 @@ namespace tl::contracts {
 // InvalidArgument naming the fact index and field when the batch is malformed.
 absl::StatusOr<std::string> EncodeFactBatch(const trialledger::v1::FactBatch& batch,
                                             int64_t facts_per_batch_max);
+
+// The business date of a fact (the day it happened, as its kind carries it); nullopt when no kind
+// is set.
+std::optional<int64_t> FactDateMs(const trialledger::v1::Fact& fact);
 
 }  // namespace tl::contracts
 

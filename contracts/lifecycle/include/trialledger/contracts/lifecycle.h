@@ -91,16 +91,18 @@ absl::StatusOr<CompiledContract> CompileProposal(const trialledger::v1::Contract
 absl::Status RequireStatus(const trialledger::v1::ContractRecord& record,
                            trialledger::v1::ContractStatus wanted);
 
-// A new record for a proposed contract: status PROPOSED, one PROPOSED version signed `authored`.
+// A new record for a proposed contract: status PROPOSED, one PROPOSED version signed `authored`,
+// to take effect on `effective_date_ms` (0: the day it is accepted).
 trialledger::v1::ContractRecord NewContractRecord(
     std::string_view contract_id, const CompiledContract& compiled,
     const google::protobuf::RepeatedPtrField<trialledger::v1::ContractParameter>& parameters,
-    trialledger::v1::ContractSignature authored);
+    trialledger::v1::ContractSignature authored, int64_t effective_date_ms);
 
 // Adds an amendment's version to an active record: a pending proposal becomes REPLACED, the new
 // version is PROPOSED with the active version as its predecessor. REQUIRES: record is ACTIVE.
 void ProposeVersion(trialledger::v1::ContractRecord& record, const CompiledContract& compiled,
-                    trialledger::v1::ContractSignature authored, std::string_view reason);
+                    trialledger::v1::ContractSignature authored, std::string_view reason,
+                    int64_t effective_date_ms);
 
 // The version waiting for approval that an approval names (by code hash, and by number unless
 // `version` is 0), once MayApprove holds for `signer`.
@@ -108,11 +110,12 @@ absl::StatusOr<trialledger::v1::ContractVersion*> Approvable(
     trialledger::v1::ContractRecord& record, std::string_view code_hash, int64_t version,
     const Signer& signer);
 
-// The pending version becomes ACTIVE (the active one, if any, SUPERSEDED) and the record ACTIVE.
+// The pending version becomes ACTIVE (the active one, if any, SUPERSEDED) and the record ACTIVE,
+// effective from the date it was proposed with, or `accepted_day_ms` when it named none.
 // REQUIRES: `pending` is the record's PROPOSED version.
 void ApproveVersion(trialledger::v1::ContractRecord& record,
                     trialledger::v1::ContractVersion& pending,
-                    trialledger::v1::ContractSignature approved);
+                    trialledger::v1::ContractSignature approved, int64_t accepted_day_ms);
 
 // Closes the record: a pending version is WITHDRAWN, the record CLOSED with its reason.
 // `closed` signs the active version's code hash (empty if none was ever active).

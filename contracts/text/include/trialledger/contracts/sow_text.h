@@ -26,6 +26,10 @@ std::optional<int64_t> ParseMoneyText(std::string_view text, std::string* curren
                                       std::string* why);
 // "USD 1,250,000.00"; negative amounts as "USD -5.00".
 std::string FormatMoney(int64_t minor, std::string_view currency);
+// The amount alone in major units with the currency's decimals: "1250000.00" (kNone: the form
+// JSON reports carry, never a float) or "1,250,000.00".
+enum class DigitGrouping { kNone, kThousands };
+std::string FormatDecimalMinor(int64_t minor, std::string_view currency, DigitGrouping grouping);
 
 }  // namespace tl::contracts
 

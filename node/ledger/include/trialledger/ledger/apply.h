@@ -47,8 +47,16 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis);
 //     node refuses it alike; a replica skips such a Raft entry, verify reports it.
 //   - a storage fault of `state` (DataLoss or Unavailable, StateReader::status()), or a corrupt
 //     stored record: this node cannot compute the result; the replica stops.
+// How a block is applied. The defaults are the protocol: every node applies every block with them.
+struct ApplyOptions {
+  // false: contract transactions post nothing to the books. For benchmarks only, which measure
+  // the same block with and without the books; such a ledger is not the network's.
+  bool post_books = true;
+};
+
 absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view chain_id,
-                                        const DecodedBlock& block, const StateReader& state);
+                                        const DecodedBlock& block, const StateReader& state,
+                                        const ApplyOptions& options = {});
 
 // The header fault of ApplyBlock, as opposed to a storage fault.
 bool IsRefusedBlock(const absl::Status& status);

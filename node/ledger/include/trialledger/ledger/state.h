@@ -16,6 +16,11 @@
 //   contract-data/<id>/<key>   the contract's own storage (every version of it shares it)
 //   contract-fact/<id>/<seq>   FactRecord, seq 8 bytes big-endian from 1
 //   contract-event/<id>/<seq>  EventRecord, seq 8 bytes big-endian from 1
+//   contract-books/<id>        ContractBooks: the CRO book's running figures for the contract
+//   book/<org>                 BookRecord: account map, closed periods, entry count
+//   journal/<org>/<seq>        JournalEntry, seq 8 bytes big-endian from 1
+//   journal-by-contract/<org>/<contract id>/<seq>  "" (an index of the book's entries)
+//   book-period/<org>/<seq>    PeriodChange, seq 8 bytes big-endian from 1
 #pragma once
 
 #include <cstdint>
@@ -44,6 +49,14 @@ std::string ContractCode(std::string_view code_hash, std::string_view source_has
 std::string ContractData(std::string_view contract_id);  // the prefix of its storage
 std::string ContractFact(std::string_view contract_id, uint64_t seq);
 std::string ContractEvent(std::string_view contract_id, uint64_t seq);
+std::string ContractBooks(std::string_view contract_id);
+std::string Book(std::string_view org);
+std::string JournalEntry(std::string_view org, uint64_t seq);
+std::string JournalPrefix(std::string_view org);
+std::string JournalByContract(std::string_view org, std::string_view contract_id, uint64_t seq);
+std::string JournalByContractPrefix(std::string_view org, std::string_view contract_id);
+std::string PeriodChange(std::string_view org, uint64_t seq);
+std::string PeriodChangePrefix(std::string_view org);
 inline constexpr std::string_view kNodePrefix = "node/";
 inline constexpr std::string_view kContractPrefix = "contract/";
 inline constexpr std::string_view kVoterCount = "voter-count";

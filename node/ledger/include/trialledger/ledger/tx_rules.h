@@ -18,6 +18,9 @@ namespace tl::ledger {
 struct TxContext {
   uint64_t height = 0;
   int64_t block_time_ms = 0;
+  // Whether contract transactions post to the books. Always true on a node; false only where a
+  // benchmark measures what the books cost (apply.h, ApplyOptions).
+  bool post_books = true;
 };
 
 struct SignerState {

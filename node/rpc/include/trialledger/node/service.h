@@ -44,6 +44,22 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   grpc::Status ListContractEvents(grpc::ServerContext* context,
                                   const v1::ListContractEventsRequest* request,
                                   v1::ListContractEventsResponse* response) override;
+  grpc::Status GetBook(grpc::ServerContext* context, const v1::GetBookRequest* request,
+                       v1::GetBookResponse* response) override;
+  grpc::Status ListJournal(grpc::ServerContext* context, const v1::ListJournalRequest* request,
+                           v1::ListJournalResponse* response) override;
+  grpc::Status GetJournalEntry(grpc::ServerContext* context,
+                               const v1::GetJournalEntryRequest* request,
+                               v1::GetJournalEntryResponse* response) override;
+  grpc::Status GetTrialBalance(grpc::ServerContext* context,
+                               const v1::GetTrialBalanceRequest* request,
+                               v1::GetTrialBalanceResponse* response) override;
+  grpc::Status GetRollforward(grpc::ServerContext* context,
+                              const v1::GetRollforwardRequest* request,
+                              v1::GetRollforwardResponse* response) override;
+  grpc::Status GetDisclosures(grpc::ServerContext* context,
+                              const v1::GetDisclosuresRequest* request,
+                              v1::GetDisclosuresResponse* response) override;
 
  private:
   Node& node_;

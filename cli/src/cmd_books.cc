@@ -1,0 +1,369 @@
+// `trialledger report ...`, `journal ...` and `books ...`: the books as a finance team reads and
+// keeps them (docs/books.md). Reports are computed by the node from its journal; money in JSON is
+// a decimal string in major units with the currency's decimals ("1400000.00"), never a float.
+#include <optional>
+
+#include "commands.h"
+#include "contract_json.h"
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/hex.h"
+#include "trialledger/base/str_cat.h"
+#include "trialledger/books/books.h"
+#include "trialledger/contracts/sow_text.h"
+#include "trialledger/sdk/file_util.h"
+#include "trialledger/sdk/genesis.h"
+
+namespace tl::cli {
+namespace {
+
+// Money as the reports show it: "1400000.00" in JSON, "1,400,000.00" in tables.
+std::string Amount(int64_t minor, std::string_view currency, OutputFormat format) {
+  return contracts::FormatDecimalMinor(minor, currency,
+                                       format == OutputFormat::kJson
+                                           ? contracts::DigitGrouping::kNone
+                                           : contracts::DigitGrouping::kThousands);
+}
+
+v1::PeriodGrouping GroupingOf(const std::string& by) {
+  if (by == "quarter") return v1::PERIOD_GROUPING_QUARTER;
+  if (by == "year") return v1::PERIOD_GROUPING_YEAR;
+  return v1::PERIOD_GROUPING_MONTH;
+}
+
+books::PeriodGrouping BooksGrouping(const std::string& by) {
+  if (by == "quarter") return books::PeriodGrouping::kQuarter;
+  if (by == "year") return books::PeriodGrouping::kYear;
+  return books::PeriodGrouping::kMonth;
+}
+
+void CheckPeriod(const std::string& period, std::string_view flag) {
+  if (period.empty()) return;
+  absl::Status valid = books::ValidatePeriod(period);
+  if (!valid.ok()) throw CommandError{StrCat(flag, ": ", valid.message())};
+}
+
+// --period with --by: the group the period falls in ("2026-10" by quarter: "2026-Q4").
+std::string GroupFilter(const std::string& period, const std::string& by) {
+  if (period.empty()) return "";
+  CheckPeriod(period, "--period");
+  return books::GroupOf(period, BooksGrouping(by));
+}
+
+std::string EntryKindName(v1::EntryKind kind) {
+  switch (kind) {
+    case v1::ENTRY_KIND_REVENUE:
+      return "revenue";
+    case v1::ENTRY_KIND_CATCH_UP:
+      return "catch_up";
+    case v1::ENTRY_KIND_BILLING:
+      return "billing";
+    case v1::ENTRY_KIND_PASS_THROUGH_COST:
+      return "pass_through_cost";
+    case v1::ENTRY_KIND_PASS_THROUGH_BILLING:
+      return "pass_through_billing";
+    default:
+      return "unspecified";
+  }
+}
+
+Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lines) {
+  std::string currency = entry.lines().empty() ? "" : entry.lines(0).currency();
+  int64_t total = 0;
+  for (const v1::JournalLine& line : entry.lines())
+    total += line.debit_minor();
+  Json json = {{"entry_id", entry.entry_id()},
+               {"date", FormatIsoDate(entry.effective_date_ms())},
+               {"period", entry.period()},
+               {"contract", entry.contract_id()},
+               {"kind", EntryKindName(entry.kind())},
+               {"obligation", entry.obligation()},
+               {"currency", currency},
+               {"amount", Amount(total, currency, format)},
+               {"memo", entry.memo()}};
+  if (!with_lines) return json;
+  Json lines = Json::array();
+  for (const v1::JournalLine& line : entry.lines()) {
+    lines.push_back(
+        {{"account", line.account()},
+         {"debit", line.debit_minor() ? Amount(line.debit_minor(), line.currency(), format) : ""},
+         {"credit",
+          line.credit_minor() ? Amount(line.credit_minor(), line.currency(), format) : ""},
+         {"currency", line.currency()}});
+  }
+  json["idempotency_key"] = entry.idempotency_key();
+  json["tx_id"] = ToHex(entry.tx_id());
+  json["height"] = entry.height();
+  json["event_seq"] = entry.event_seq();
+  json["fact"] = entry.fact_id();
+  json["transaction_price"] = Amount(entry.transaction_price_minor(), currency, format);
+  json["revenue_to_date"] = Amount(entry.revenue_to_date_minor(), currency, format);
+  json["billed_to_date"] = Amount(entry.billed_to_date_minor(), currency, format);
+  json["lines"] = std::move(lines);
+  return json;
+}
+
+void AddTrialBalance(CLI::App& report, Context& context) {
+  struct Options {
+    std::string book, period, currency;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = report.add_subcommand(
+      "trial-balance", "Every account's debits, credits and balance as of the end of a period");
+  command->add_option("--book", options->book, "the organisation whose book")->required();
+  command->add_option("--period", options->period, "YYYY-MM")->required();
+  command->add_option("--currency", options->currency, "when the book posts in several");
+  command->callback([&context, options] {
+    CheckPeriod(options->period, "--period");
+    v1::GetTrialBalanceRequest request;
+    request.set_book(options->book);
+    request.set_period(options->period);
+    request.set_currency(options->currency);
+    v1::GetTrialBalanceResponse balance = Context::Check(context.client().GetTrialBalance(request));
+    const OutputFormat format = context.format();
+    const std::string& currency = balance.currency();
+    Json accounts = Json::array();
+    for (const v1::TrialBalanceAccount& account : balance.accounts()) {
+      accounts.push_back({{"account", account.account()},
+                          {"erp_code", account.erp_code()},
+                          {"debit", Amount(account.debit_minor(), currency, format)},
+                          {"credit", Amount(account.credit_minor(), currency, format)},
+                          {"balance", Amount(account.balance_minor(), currency, format)}});
+    }
+    Print(Json{{"book", balance.book()},
+               {"period", balance.period()},
+               {"currency", currency},
+               {"accounts", std::move(accounts)},
+               {"total_debit", Amount(balance.total_debit_minor(), currency, format)},
+               {"total_credit", Amount(balance.total_credit_minor(), currency, format)}},
+          format);
+  });
+}
+
+void AddRollforward(CLI::App& report, Context& context) {
+  struct Options {
+    std::string contract, by = "month", period;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = report.add_subcommand(
+      "rollforward",
+      "A contract's balance period by period: opening asset or liability, revenue (catch-ups "
+      "included), billings, closing");
+  command->add_option("--contract", options->contract, "contract id")->required();
+  command->add_option("--by", options->by, "month, quarter or year")
+      ->check(CLI::IsMember({"month", "quarter", "year"}))
+      ->capture_default_str();
+  command->add_option("--period", options->period, "only the group holding this YYYY-MM");
+  command->callback([&context, options] {
+    const std::string only = GroupFilter(options->period, options->by);
+    v1::GetRollforwardRequest request;
+    request.set_contract_id(options->contract);
+    request.set_by(GroupingOf(options->by));
+    v1::GetRollforwardResponse rollforward =
+        Context::Check(context.client().GetRollforward(request));
+    const OutputFormat format = context.format();
+    const std::string& currency = rollforward.currency();
+    Json periods = Json::array();
+    for (const v1::RollforwardPeriod& p : rollforward.periods()) {
+      if (!only.empty() && p.period() != only) continue;
+      periods.push_back(
+          {{"period", p.period()},
+           {"opening_contract_asset", Amount(p.opening_contract_asset_minor(), currency, format)},
+           {"opening_contract_liability",
+            Amount(p.opening_contract_liability_minor(), currency, format)},
+           {"revenue", Amount(p.revenue_minor(), currency, format)},
+           {"catch_up", Amount(p.catch_up_minor(), currency, format)},
+           {"billed", Amount(p.billed_minor(), currency, format)},
+           {"closing_contract_asset", Amount(p.closing_contract_asset_minor(), currency, format)},
+           {"closing_contract_liability",
+            Amount(p.closing_contract_liability_minor(), currency, format)},
+           {"revenue_to_date", Amount(p.revenue_to_date_minor(), currency, format)},
+           {"billed_to_date", Amount(p.billed_to_date_minor(), currency, format)}});
+    }
+    Print(Json{{"contract", rollforward.contract_id()},
+               {"book", rollforward.book()},
+               {"currency", currency},
+               {"by", options->by},
+               {"periods", std::move(periods)}},
+          format);
+  });
+}
+
+void AddDisclosures(CLI::App& report, Context& context) {
+  struct Options {
+    std::string book, contract, by = "quarter", period;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = report.add_subcommand(
+      "disclosures",
+      "ASC 606 disclosures: revenue from the opening contract liability, from obligations "
+      "satisfied in earlier periods (catch-ups), remaining performance obligations");
+  command->add_option("--book", options->book, "the CRO whose book")->required();
+  command->add_option("--contract", options->contract, "one contract only");
+  command->add_option("--by", options->by, "month, quarter or year")
+      ->check(CLI::IsMember({"month", "quarter", "year"}))
+      ->capture_default_str();
+  command->add_option("--period", options->period, "only the group holding this YYYY-MM");
+  command->callback([&context, options] {
+    const std::string only = GroupFilter(options->period, options->by);
+    v1::GetDisclosuresRequest request;
+    request.set_book(options->book);
+    request.set_contract_id(options->contract);
+    request.set_by(GroupingOf(options->by));
+    v1::GetDisclosuresResponse disclosures =
+        Context::Check(context.client().GetDisclosures(request));
+    const OutputFormat format = context.format();
+    const std::string& currency = disclosures.currency();
+    Json periods = Json::array();
+    for (const v1::DisclosurePeriod& p : disclosures.periods()) {
+      if (!only.empty() && p.period() != only) continue;
+      periods.push_back(
+          {{"period", p.period()},
+           {"revenue_from_opening_contract_liability",
+            Amount(p.revenue_from_opening_contract_liability_minor(), currency, format)},
+           {"revenue_from_prior_period_obligations",
+            Amount(p.revenue_from_prior_period_obligations_minor(), currency, format)},
+           {"remaining_performance_obligations",
+            Amount(p.remaining_performance_obligations_minor(), currency, format)}});
+    }
+    Json json = {{"book", disclosures.book()},
+                 {"currency", currency},
+                 {"by", options->by},
+                 {"periods", std::move(periods)}};
+    if (!options->contract.empty()) json["contract"] = options->contract;
+    Print(json, format);
+  });
+}
+
+void AddJournal(CLI::App& app, Context& context) {
+  CLI::App* journal = app.add_subcommand("journal", "A book's journal entries");
+  journal->require_subcommand(1);
+  struct ListOptions {
+    std::string book, contract, period;
+  };
+  auto list_options = std::make_shared<ListOptions>();
+  CLI::App* list = journal->add_subcommand("list", "Entries of a book, in order");
+  list->add_option("--book", list_options->book, "the organisation whose book")->required();
+  list->add_option("--contract", list_options->contract, "only this contract's entries");
+  list->add_option("--period", list_options->period, "only entries posted in this YYYY-MM");
+  list->callback([&context, list_options] {
+    CheckPeriod(list_options->period, "--period");
+    v1::ListJournalRequest request;
+    request.set_book(list_options->book);
+    request.set_contract_id(list_options->contract);
+    request.set_period(list_options->period);
+    Json entries = Json::array();
+    // Every page, in order.
+    while (true) {
+      v1::ListJournalResponse page = Context::Check(context.client().ListJournal(request));
+      for (const v1::JournalEntry& entry : page.entries())
+        entries.push_back(EntryJson(entry, context.format(), false));
+      if (page.next_seq() == 0) break;
+      request.set_from_seq(page.next_seq());
+    }
+    Print(entries, context.format());
+  });
+  auto entry_id = std::make_shared<std::string>();
+  CLI::App* show = journal->add_subcommand(
+      "show", "One entry: its lines, the transaction and fact behind it, the contract event");
+  show->add_option("entry", *entry_id, "entry id, e.g. northwind-cro/00000042")->required();
+  show->callback([&context, entry_id] {
+    v1::GetJournalEntryRequest request;
+    request.set_entry_id(*entry_id);
+    v1::GetJournalEntryResponse found = Context::Check(context.client().GetJournalEntry(request));
+    Json json = EntryJson(found.entry(), context.format(), true);
+    if (found.has_fact()) json["source_fact"] = FactRecordJson(found.fact());
+    if (found.has_event()) json["source_event"] = EventRecordJson(found.event());
+    Print(json, context.format());
+  });
+}
+
+void AddBooks(CLI::App& app, Context& context) {
+  CLI::App* group = app.add_subcommand("books", "Keep a book: its ERP account map and periods");
+  group->require_subcommand(1);
+  auto book = std::make_shared<std::string>();
+  CLI::App* show = group->add_subcommand("show", "A book's account map and closed periods");
+  show->add_option("--book", *book, "the organisation whose book")->required();
+  show->callback([&context, book] {
+    v1::GetBookRequest request;
+    request.set_book(*book);
+    v1::GetBookResponse found = Context::Check(context.client().GetBook(request));
+    Json map = Json::array();
+    for (const v1::AccountCode& code : found.book().account_map())
+      map.push_back({{"account", code.account()}, {"erp_code", code.erp_code()}});
+    Json changes = Json::array();
+    for (const v1::PeriodChange& change : found.period_changes()) {
+      changes.push_back({{"period", change.period()},
+                         {"change", change.closed() ? "closed" : "reopened"},
+                         {"by", change.signer_name()},
+                         {"reason", change.reason()},
+                         {"height", change.height()},
+                         {"time", FormatIsoTimestampMillis(change.time_ms())}});
+    }
+    Json currencies = Json::array();
+    for (const std::string& currency : found.currencies())
+      currencies.push_back(currency);
+    Print(Json{{"book", found.book().book()},
+               {"closed_through", found.book().closed_through()},
+               {"entries", found.book().entry_count()},
+               {"currencies", std::move(currencies)},
+               {"account_map", std::move(map)},
+               {"period_changes", std::move(changes)}},
+          context.format());
+  });
+
+  auto file = std::make_shared<std::string>();
+  CLI::App* set_map = group->add_subcommand(
+      "set-account-map",
+      "Replace your organisation's ERP codes: a file of `account = \"code\"` lines (finance)");
+  set_map->add_option("file", *file, "ACCOUNTS.toml")->required();
+  set_map->callback([&context, file] {
+    std::string text = Context::Check(ReadWholeFile(*file));
+    google::protobuf::RepeatedPtrField<v1::AccountCode> map =
+        Context::Check(ParseAccountMap(text, *file));
+    v1::SubmitTransactionResponse response = context.SubmitAndWait(
+        [&](v1::TxBody& body) { *body.mutable_set_account_map()->mutable_account_map() = map; });
+    Print(SubmissionJson(response), context.format());
+  });
+
+  auto period = std::make_shared<std::string>();
+  CLI::App* close = group->add_subcommand(
+      "close-period", "Close the next period of your organisation's book (finance)");
+  close->add_option("period", *period, "YYYY-MM")->required();
+  close->callback([&context, period] {
+    CheckPeriod(*period, "period");
+    v1::SubmitTransactionResponse response = context.SubmitAndWait(
+        [&](v1::TxBody& body) { body.mutable_close_period()->set_period(*period); });
+    Print(SubmissionJson(response), context.format());
+  });
+
+  struct ReopenOptions {
+    std::string period, reason;
+  };
+  auto reopen_options = std::make_shared<ReopenOptions>();
+  CLI::App* reopen = group->add_subcommand(
+      "reopen-period", "Reopen the last closed period of your organisation's book (admin)");
+  reopen->add_option("period", reopen_options->period, "YYYY-MM")->required();
+  reopen->add_option("--reason", reopen_options->reason, "why, for the record")->required();
+  reopen->callback([&context, reopen_options] {
+    CheckPeriod(reopen_options->period, "period");
+    v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
+      body.mutable_reopen_period()->set_period(reopen_options->period);
+      body.mutable_reopen_period()->set_reason(reopen_options->reason);
+    });
+    Print(SubmissionJson(response), context.format());
+  });
+}
+
+}  // namespace
+
+void AddBooksCommands(CLI::App& app, Context& context) {
+  CLI::App* report = app.add_subcommand("report", "The books' reports (docs/books.md)");
+  report->require_subcommand(1);
+  AddTrialBalance(*report, context);
+  AddRollforward(*report, context);
+  AddDisclosures(*report, context);
+  AddJournal(app, context);
+  AddBooks(app, context);
+}
+
+}  // namespace tl::cli

@@ -1,0 +1,228 @@
+// The accounting library: contract events and contract terms in, balanced journal entries out.
+// One home for every booking rule (docs/books.md). Pure and deterministic like the apply pipeline
+// that calls it: no VM, no compiler, no clock, no floats, no unordered iteration; money is integer
+// minor units, ratios are exact, every rounding is named and done once on a cumulative amount.
+//
+//   ContractTerms terms = TermsOf(metadata);                 // the active version's terms
+//   v1::ContractBooks position = NewContractBooks(contract_id, terms, effective_date_ms);
+//   absl::StatusOr<Posting> posted = PostCroEvents(terms, position, events, context);
+//   // posted->entries: balanced entries, in order; posted->position: the new running figures
+//
+// Errors: InvalidArgument / FailedPrecondition for input the caller must refuse (a money field in
+// a currency the contract does not use, an event that contradicts the position): the transaction
+// that carried it is rejected and nothing is written. Internal for a broken invariant of the
+// library itself (an entry that would not balance): the node stops rather than store it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "trialledger/v1/books.pb.h"
+#include "trialledger/v1/contract.pb.h"
+#include "trialledger/v1/contract_ledger.pb.h"
+
+namespace tl::books {
+
+namespace v1 = ::trialledger::v1;
+
+// The largest amount, either sign, the books take in a term, in an event or as a cumulative
+// input (cost, spend, units earned): 10^15 minor units. Beyond it PostCroEvents answers
+// InvalidArgument; within it no sum of a contract's figures can overflow 64 bits.
+inline constexpr int64_t kAmountMinorMax = 1'000'000'000'000'000;
+
+// ---- The chart of accounts ---------------------------------------------------------------------
+
+enum class BookKind { kCro, kSponsor };
+enum class AccountType { kAsset, kLiability, kRevenue, kExpense };
+
+struct Account {
+  std::string_view name;   // stable id used in entries: "accounts_receivable"
+  std::string_view title;  // "Accounts receivable"
+  AccountType type;
+};
+
+// Every account of a book of that kind, in a fixed order (the order reports list them in).
+std::span<const Account> ChartOf(BookKind kind);
+std::optional<Account> FindAccount(BookKind kind, std::string_view name);
+
+// An account map names ERP codes for accounts of the chart: every account named once, every code
+// non-empty and at most 64 bytes. InvalidArgument naming the first fault ("account map: unknown
+// account 'revenue'", "account map: 'cash' is mapped twice").
+absl::Status ValidateAccountMap(BookKind kind,
+                                const google::protobuf::RepeatedPtrField<v1::AccountCode>& map);
+
+// ---- Periods -----------------------------------------------------------------------------------
+
+// Monthly periods named "YYYY-MM". Groups: "2026-10" (month), "2026-Q4" (quarter), "2026" (year).
+enum class PeriodGrouping { kMonth, kQuarter, kYear };
+
+std::string PeriodOf(int64_t date_ms);
+// InvalidArgument unless "YYYY-MM" with a real month (years as base/civil_date.h allows).
+absl::Status ValidatePeriod(std::string_view period);
+std::string NextPeriod(std::string_view period);  // REQUIRES: a valid period
+std::string GroupOf(std::string_view period, PeriodGrouping grouping);
+// The first and last day (ms at 00:00 UTC) of a period.
+int64_t PeriodStartMs(std::string_view period);
+int64_t PeriodEndMs(std::string_view period);  // the first ms of the next period
+
+// The period an entry dated `date_ms` is posted in: its own, or the first open one after
+// `closed_through` when its own is closed. `moved_from` is set to its own period when moved.
+std::string PostingPeriod(int64_t date_ms, std::string_view closed_through,
+                          std::string* moved_from);
+
+// ClosePeriod: `period` must be the next after `closed_through` (any valid period when none is
+// closed yet), and no later than the period of `now_ms` (a period that has not begun cannot be
+// closed). FailedPrecondition otherwise ("2026-09 is already closed", "close 2026-08 first").
+absl::Status CheckClose(std::string_view closed_through, std::string_view period, int64_t now_ms);
+// ReopenPeriod: `period` must be the last closed one. Returns the new `closed_through`.
+absl::StatusOr<std::string> CheckReopen(std::string_view closed_through, std::string_view period);
+
+// ---- Contract terms ----------------------------------------------------------------------------
+
+enum class Measure { kCostToCost, kUnits, kMilestones, kPointInTime };
+
+struct ObligationTerms {
+  std::string name;
+  int64_t standalone_price_minor = 0;
+  Measure measure = Measure::kCostToCost;
+};
+struct FeeTerms {  // a milestone, incentive or penalty
+  std::string name;
+  v1::MilestoneKind kind = v1::MILESTONE_KIND_FIXED_FEE;
+  int64_t amount_minor = 0;  // negative for a penalty
+  std::string obligation;    // "" when the SOW ties it to none
+  bool constrained = false;  // variable consideration held back until its constraint is released
+};
+struct UnitFeeTerms {
+  std::string name;
+  int64_t rate_minor = 0;
+  int64_t cap_units = 0;  // 0: uncapped
+  std::string obligation;
+};
+struct PassThroughTerms {
+  std::string name;
+  int64_t budget_minor = 0;
+  bool principal = true;  // gross (revenue and expense) or net (agent)
+  std::string obligation;
+};
+
+struct ContractTerms {
+  std::string sponsor, cro, currency;
+  int64_t version = 0;
+  std::vector<ObligationTerms> obligations;  // in SOW order
+  std::vector<FeeTerms> fees;
+  std::vector<UnitFeeTerms> unit_fees;
+  std::vector<PassThroughTerms> pass_throughs;
+};
+
+ContractTerms TermsOf(const v1::ContractMetadata& metadata);
+
+// ---- The CRO's revenue books (ASC 606) ---------------------------------------------------------
+
+// The running figures of a contract that has just become active under `terms`, effective from
+// `effective_date_ms`: nothing posted yet.
+v1::ContractBooks NewContractBooks(std::string_view contract_id, const ContractTerms& terms,
+                                   int64_t effective_date_ms);
+
+// What caused an event: the fact it came from (its id and business date), or the contract or
+// change order itself (fact_id empty, the date its effective date). The caller knows it; the
+// event alone does not always say.
+struct EventCause {
+  std::string fact_id;
+  int64_t effective_date_ms = 0;
+};
+
+struct CroEvent {
+  v1::ContractEvent event;
+  uint64_t event_seq = 0;  // EventRecord.seq
+  EventCause cause;
+};
+
+struct PostingContext {
+  std::string book;  // the CRO
+  std::string contract_id;
+  std::string tx_id;  // raw 32 bytes
+  uint64_t height = 0;
+  std::string closed_through;  // of the book
+  uint64_t next_seq = 1;       // BookRecord.entry_count + 1
+};
+
+struct Posting {
+  std::vector<v1::JournalEntry> entries;  // numbered from context.next_seq, in event order
+  v1::ContractBooks position;
+};
+
+// Posts one contract run's events, in order, to the CRO's book. `terms` are those of the version
+// that ran (after an amendment, the new version's). Revenue is recomputed from the cumulative
+// position after every event that moves it and the difference posted, dated on the cause's date;
+// a difference caused by a change of price or estimate is a catch-up.
+absl::StatusOr<Posting> PostCroEvents(const ContractTerms& terms, v1::ContractBooks position,
+                                      const std::vector<CroEvent>& events,
+                                      const PostingContext& context);
+
+// The pieces of the rules, public for their own tests and for reports:
+
+// The transaction price of `terms` given what `position` has seen: fixed fees, variable
+// consideration as far as its constraint allows, principal pass-through budgets (or spend, when
+// more), unit fees earned.
+int64_t TransactionPrice(const ContractTerms& terms, const v1::ContractBooks& position);
+// `total` split by `weights` (non-negative, not all zero) in proportion, exactly, largest
+// remainder first so the parts sum to `total` (ties to the earlier weight).
+std::vector<int64_t> AllocateByWeights(int64_t total, std::span<const int64_t> weights);
+// round_half_up(amount × numerator / denominator), exact. REQUIRES: denominator > 0.
+int64_t MulDivRoundHalfUp(int64_t amount, int64_t numerator, int64_t denominator);
+
+// Every entry balances per currency and every line has exactly one positive side.
+absl::Status CheckBalanced(const v1::JournalEntry& entry);
+
+// ---- Reports -----------------------------------------------------------------------------------
+// Over a book's journal entries in seq order (and, for the account map, its record). Money in
+// minor units; the CLI formats it.
+
+struct TrialBalanceLine {
+  std::string account;
+  std::string erp_code;     // "" when the book maps none
+  int64_t debit_minor = 0;  // sum of debits through the period
+  int64_t credit_minor = 0;
+  int64_t balance_minor = 0;  // debit − credit
+};
+struct TrialBalance {
+  std::string book, period, currency;
+  std::vector<TrialBalanceLine> accounts;  // chart order; accounts with no postings left out
+  int64_t total_debit_minor = 0, total_credit_minor = 0;
+};
+// Balances as of the end of `period` (every entry posted in it or before), in `currency`.
+TrialBalance BuildTrialBalance(BookKind kind, const v1::BookRecord& book,
+                               std::span<const v1::JournalEntry> entries, std::string_view period,
+                               std::string_view currency);
+
+struct RollforwardRow {
+  std::string period;  // the group's name
+  int64_t opening_contract_asset_minor = 0, opening_contract_liability_minor = 0;
+  int64_t revenue_minor = 0;  // includes catch_up
+  int64_t catch_up_minor = 0;
+  int64_t billed_minor = 0;
+  int64_t closing_contract_asset_minor = 0, closing_contract_liability_minor = 0;
+  int64_t revenue_to_date_minor = 0, billed_to_date_minor = 0;
+};
+// One row per group from the contract's first posting to its last (groups without postings in
+// between included), for one contract.
+std::vector<RollforwardRow> BuildRollforward(std::span<const v1::JournalEntry> entries,
+                                             std::string_view contract_id, PeriodGrouping grouping);
+
+struct DisclosureRow {
+  std::string period;
+  int64_t revenue_from_opening_contract_liability_minor = 0;
+  int64_t revenue_from_prior_period_obligations_minor = 0;  // catch-ups
+  int64_t remaining_performance_obligations_minor = 0;      // price − revenue to date, at end
+};
+// Over every contract of the book, or one when `contract_id` is not empty.
+std::vector<DisclosureRow> BuildDisclosures(std::span<const v1::JournalEntry> entries,
+                                            std::string_view contract_id, PeriodGrouping grouping);
+
+}  // namespace tl::books

@@ -1,0 +1,118 @@
+#include "trialledger/ledger/book_records.h"
+
+#include <charconv>
+
+#include "trialledger/base/str_cat.h"
+#include "trialledger/sdk/codec.h"
+
+namespace tl::ledger {
+
+std::optional<books::BookKind> BookKindOf(v1::OrgKind kind) {
+  switch (kind) {
+    case v1::ORG_KIND_CRO:
+      return books::BookKind::kCro;
+    case v1::ORG_KIND_SPONSOR:
+      return books::BookKind::kSponsor;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<v1::Organization> ReadOrganization(const StateReader& state, std::string_view org) {
+  std::optional<std::string> bytes = state.Get(state_keys::Org(org));
+  v1::Organization organization;
+  if (!bytes.has_value() || !organization.ParseFromString(*bytes)) return std::nullopt;
+  return organization;
+}
+
+absl::Status ValidateGenesisBooks(const GenesisDocument& genesis) {
+  for (const v1::Organization& org : genesis.genesis.organizations()) {
+    std::optional<books::BookKind> kind = BookKindOf(org.kind());
+    if (!kind.has_value()) {
+      if (org.account_map().empty()) continue;
+      return absl::InvalidArgumentError(
+          StrCat("organization '", org.name(), "' keeps no book, so it takes no account_map"));
+    }
+    absl::Status valid = books::ValidateAccountMap(*kind, org.account_map());
+    if (!valid.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat("organization '", org.name(), "': ", valid.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void PutGenesisBooks(const v1::Genesis& genesis, StateOverlay& state) {
+  for (const v1::Organization& org : genesis.organizations()) {
+    if (!BookKindOf(org.kind()).has_value()) continue;
+    v1::BookRecord book;
+    book.set_book(org.name());
+    *book.mutable_account_map() = org.account_map();
+    WriteBook(book, state);
+  }
+}
+
+std::optional<v1::BookRecord> ReadBook(const StateReader& state, std::string_view org) {
+  std::optional<std::string> bytes = state.Get(state_keys::Book(org));
+  v1::BookRecord book;
+  if (!bytes.has_value() || !book.ParseFromString(*bytes)) return std::nullopt;
+  return book;
+}
+
+void WriteBook(const v1::BookRecord& book, StateOverlay& state) {
+  state.Put(state_keys::Book(book.book()), Encode(book));
+}
+
+std::optional<v1::ContractBooks> ReadContractBooks(const StateReader& state,
+                                                   std::string_view contract_id) {
+  std::optional<std::string> bytes = state.Get(state_keys::ContractBooks(contract_id));
+  v1::ContractBooks books;
+  if (!bytes.has_value() || !books.ParseFromString(*bytes)) return std::nullopt;
+  return books;
+}
+
+void WriteContractBooks(const v1::ContractBooks& books, StateOverlay& state) {
+  state.Put(state_keys::ContractBooks(books.contract_id()), Encode(books));
+}
+
+absl::Status AppendEntries(const std::vector<v1::JournalEntry>& entries, v1::BookRecord& book,
+                           StateOverlay& state) {
+  for (const v1::JournalEntry& entry : entries) {
+    if (absl::Status balanced = books::CheckBalanced(entry); !balanced.ok()) {
+      return absl::DataLossError(StrCat("refusing to store journal entry ", entry.entry_id(),
+                                        " of book ", book.book(), ": ", balanced.message()));
+    }
+    if (entry.book() != book.book() || entry.seq() != book.entry_count() + 1) {
+      return absl::DataLossError(StrCat("journal entry ", entry.entry_id(), " is not entry ",
+                                        book.entry_count() + 1, " of book ", book.book()));
+    }
+    state.Put(state_keys::JournalEntry(book.book(), entry.seq()), Encode(entry));
+    state.Put(state_keys::JournalByContract(book.book(), entry.contract_id(), entry.seq()), "");
+    book.set_entry_count(entry.seq());
+  }
+  return absl::OkStatus();
+}
+
+std::optional<v1::JournalEntry> ReadJournalEntry(const StateReader& state, std::string_view org,
+                                                 uint64_t seq) {
+  std::optional<std::string> bytes = state.Get(state_keys::JournalEntry(org, seq));
+  v1::JournalEntry entry;
+  if (!bytes.has_value() || !entry.ParseFromString(*bytes)) return std::nullopt;
+  return entry;
+}
+
+std::optional<std::pair<std::string, uint64_t>> ParseEntryId(std::string_view entry_id) {
+  const size_t slash = entry_id.rfind('/');
+  if (slash == std::string_view::npos || slash == 0 || slash + 1 == entry_id.size()) {
+    return std::nullopt;
+  }
+  std::string_view digits = entry_id.substr(slash + 1);
+  uint64_t seq = 0;
+  auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+  if (error != std::errc() || end != digits.data() + digits.size() || seq == 0) {
+    return std::nullopt;
+  }
+  return std::pair<std::string, uint64_t>(std::string(entry_id.substr(0, slash)), seq);
+}
+
+}  // namespace tl::ledger

@@ -1,0 +1,120 @@
+#include "contract_books.h"
+
+#include <algorithm>
+#include <map>
+
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/str_cat.h"
+#include "trialledger/books/books.h"
+#include "trialledger/contracts/fact_payload.h"
+#include "trialledger/contracts/lifecycle.h"
+#include "trialledger/ledger/book_records.h"
+
+namespace tl::ledger {
+namespace {
+
+// The "fact" field most contract events carry: the id of the fact being processed.
+std::string FactFieldOf(const v1::ContractEvent& event) {
+  for (const v1::EventField& field : event.fields()) {
+    if (field.name() == "fact" && field.value_case() == v1::EventField::kText) return field.text();
+  }
+  return "";
+}
+
+// Posts `events` with their causes to the CRO's book and stores the result.
+absl::Status Post(const ContractRun& run, v1::ContractBooks position,
+                  const std::vector<books::CroEvent>& events, StateOverlay& state) {
+  const std::string& cro = run.record.cro();
+  std::optional<v1::BookRecord> book = ReadBook(state, cro);
+  if (!book.has_value()) {
+    return absl::DataLossError(StrCat("the CRO '", cro, "' of contract ", run.record.contract_id(),
+                                      " has no book record"));
+  }
+  books::PostingContext context;
+  context.book = cro;
+  context.contract_id = run.record.contract_id();
+  context.tx_id = run.tx_id;
+  context.height = run.context.height;
+  context.closed_through = book->closed_through();
+  context.next_seq = book->entry_count() + 1;
+  absl::StatusOr<books::Posting> posted =
+      books::PostCroEvents(books::TermsOf(run.terms), std::move(position), events, context);
+  if (!posted.ok()) {
+    if (IsBooksRefusal(posted.status())) return posted.status();
+    return absl::DataLossError(StrCat("the books of contract ", run.record.contract_id(), ": ",
+                                      posted.status().message()));
+  }
+  if (absl::Status appended = AppendEntries(posted->entries, *book, state); !appended.ok()) {
+    return appended;
+  }
+  WriteBook(*book, state);
+  WriteContractBooks(posted->position, state);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsBooksRefusal(const absl::Status& status) {
+  return absl::IsInvalidArgument(status) || absl::IsFailedPrecondition(status);
+}
+
+absl::Status PostVersionRun(const ContractRun& run, int64_t effective_date_ms,
+                            StateOverlay& state) {
+  if (!run.context.post_books) return absl::OkStatus();
+  std::optional<v1::ContractBooks> existing = ReadContractBooks(state, run.record.contract_id());
+  v1::ContractBooks position;
+  if (existing.has_value()) {
+    if (effective_date_ms < existing->latest_fact_date_ms()) {
+      return absl::FailedPreconditionError(
+          StrCat("the change order takes effect on ", FormatIsoDate(effective_date_ms),
+                 ", before facts already applied (the latest dated ",
+                 FormatIsoDate(existing->latest_fact_date_ms()), ")"));
+    }
+    position = *std::move(existing);
+    position.set_effective_date_ms(effective_date_ms);
+  } else {
+    position = books::NewContractBooks(run.record.contract_id(), books::TermsOf(run.terms),
+                                       effective_date_ms);
+  }
+  std::vector<books::CroEvent> events;
+  for (const v1::EventRecord& stored : run.events) {
+    events.push_back({stored.event(), stored.seq(), {"", effective_date_ms}});
+  }
+  return Post(run, std::move(position), events, state);
+}
+
+absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch, StateOverlay& state) {
+  if (!run.context.post_books) return absl::OkStatus();
+  std::optional<v1::ContractBooks> position = ReadContractBooks(state, run.record.contract_id());
+  if (!position.has_value()) {
+    return absl::DataLossError(
+        StrCat("active contract ", run.record.contract_id(), " has no books record"));
+  }
+  // Each fact's business date, by id; a later fact with the same id (a correction) wins.
+  std::map<std::string, int64_t> dates;
+  for (const v1::Fact& fact : batch.facts()) {
+    std::optional<int64_t> date = contracts::FactDateMs(fact);
+    if (!date.has_value()) continue;
+    dates[contracts::FactId(fact)] = StartOfDayMs(*date);
+    position->set_latest_fact_date_ms(
+        std::max(position->latest_fact_date_ms(), StartOfDayMs(*date)));
+  }
+  // An event that names no fact follows the one before it (an invoice after the milestone that
+  // raised it, progress after the cost); the first ones belong to the batch's first fact.
+  books::EventCause cause;
+  if (!batch.facts().empty()) {
+    cause.fact_id = contracts::FactId(batch.facts(0));
+    cause.effective_date_ms = dates.contains(cause.fact_id) ? dates[cause.fact_id] : 0;
+  }
+  std::vector<books::CroEvent> events;
+  for (const v1::EventRecord& stored : run.events) {
+    std::string fact = FactFieldOf(stored.event());
+    if (auto found = dates.find(fact); found != dates.end()) {
+      cause = {fact, found->second};
+    }
+    events.push_back({stored.event(), stored.seq(), cause});
+  }
+  return Post(run, *std::move(position), events, state);
+}
+
+}  // namespace tl::ledger
