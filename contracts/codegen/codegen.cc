@@ -42,9 +42,17 @@ void Codegen::GenerateInit() {
     });
   }
   Put(e, version_key, e.Const(vm::Value::MakeInt(file_.version)), kIntValueBytes);
+  Put(e, ConstKey(e, abi::kPrefixCounter, abi::kStateContractSigned), e.Int(1), kIntValueBytes);
   EmitEvent(e, "contract_instantiated",
             {{"contract", e.Str(file_.contract.name)},
              {"version", e.Const(vm::Value::MakeInt(file_.version))}});
+  if (settle_signed_.builder != nullptr) {
+    // Fees due at signature (`when contract_signed`) are achieved now.
+    const uint16_t now = e.Fixed(Type::kTime);
+    e.Op(Opcode::kBtime, now);
+    CallFunction(e, settle_signed_, Type::kNone,
+                 {e.Str(StrCat("signature/v", file_.version)), now});
+  }
   e.Op(Opcode::kRetv);
   module_.AddEntryPoint(std::string(abi::kEntryInit), f.index());
   out_.entry_gas.emplace_back(abi::kEntryInit, e.worst_case_gas());

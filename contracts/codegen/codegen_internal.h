@@ -111,6 +111,9 @@ class Codegen {
   std::vector<GenFunction> user_functions_;
   GenFunction authorize_, pass_through_of_, validate_, reverse_, process_fact_, settle_, invoice_,
       progress_;
+  // Settles only the milestones due at signature (`when` reads contract_signed); unset when there
+  // are none.
+  GenFunction settle_signed_;
   GeneratedModule out_;
 };
 

@@ -1,5 +1,7 @@
 // Settling: after every fact (and after an amendment) unit fees follow their counters and
 // milestones are checked in SOW order; what becomes due is invoiced, net of holdbacks.
+#include <algorithm>
+
 #include "codegen_internal.h"
 #include "metadata.h"
 #include "trialledger/base/str_cat.h"
@@ -314,6 +316,24 @@ void Codegen::GenerateSettle() {
     SettleMilestone(e, milestone, 0, 1);
   e.Op(Opcode::kRetv);
   settle_ = GenFunction{&f, e.worst_case_gas()};
+
+  // settle_signed(fact_id: string, fact_date: time): what instantiation settles. Only the fees
+  // due at signature: every other milestone waits for facts (an incentive's deadline, say, is
+  // judged by fact dates, not by the block that signs the contract).
+  std::vector<const MilestoneDecl*> at_signature;
+  for (const MilestoneDecl& milestone : file_.milestones) {
+    const auto& reads = milestone.evidence_counters;
+    if (std::find(reads.begin(), reads.end(), abi::kStateContractSigned) != reads.end()) {
+      at_signature.push_back(&milestone);
+    }
+  }
+  if (at_signature.empty()) return;
+  vm::FunctionBuilder& signed_f = module_.AddFunction("settle_signed", params, Type::kNone);
+  Emitter signed_e(module_, signed_f, params);
+  for (const MilestoneDecl* milestone : at_signature)
+    SettleMilestone(signed_e, *milestone, 0, 1);
+  signed_e.Op(Opcode::kRetv);
+  settle_signed_ = GenFunction{&signed_f, signed_e.worst_case_gas()};
 }
 
 }  // namespace tl::contracts

@@ -79,6 +79,7 @@ v1::TxResult ClosePeriod(const DecodedTx& tx, const v1::ClosePeriod& payload,
         books::CheckClose(own->record.closed_through(), payload.period(), context.block_time_ms)}) {
     if (!check.ok()) return Invalid(StrCat("book ", own->record.book(), ": ", check.message()));
   }
+  if (own->record.closed_through().empty()) own->record.set_first_closed(payload.period());
   own->record.set_closed_through(payload.period());
   RecordPeriodChange(tx, signer, context, payload.period(), true, "", own->record, state);
   WriteBook(own->record, state);
@@ -102,7 +103,13 @@ v1::TxResult ReopenPeriod(const DecodedTx& tx, const v1::ReopenPeriod& payload,
   if (!closed_through.ok()) {
     return Invalid(StrCat("book ", own->record.book(), ": ", closed_through.status().message()));
   }
-  own->record.set_closed_through(*closed_through);
+  // Reopening the first closed period leaves none closed, not the month before it.
+  if (payload.period() == own->record.first_closed()) {
+    own->record.clear_closed_through();
+    own->record.clear_first_closed();
+  } else {
+    own->record.set_closed_through(*closed_through);
+  }
   RecordPeriodChange(tx, signer, context, payload.period(), false, payload.reason(), own->record,
                      state);
   WriteBook(own->record, state);

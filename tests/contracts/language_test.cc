@@ -157,6 +157,30 @@ penalty slow "Any subject enrolled after mid 2026" {
                                      "holdback=USD 0.00, net=USD -100.00, due_at=2027-01-03}"));
 }
 
+TEST(CompilerTest, AFeeAtSignatureIsAchievedWhenTheContractIsInstantiated) {
+  const std::string source = R"(contract mob version 1
+sponsor "acme-bio"
+cro "northwind-cro"
+currency USD
+study "S-1"
+feed "oracle:edc" of cro reports first_patient_in
+milestone mobilisation "Mobilisation fee" {
+  when contract_signed
+  pays USD 50,000.00
+}
+milestone fpi "First patient in" {
+  when first_patient_in
+  pays USD 10,000.00
+}
+)";
+  ContractFixture fx(CompileOrDie(source, "mob.sow"));
+  ASSERT_TRUE(fx.Instantiate({}).accepted);
+  EXPECT_EQ(fx.Milestone("mobilisation").state, MilestoneState::kAchieved);
+  EXPECT_EQ(fx.Milestone("fpi").state, MilestoneState::kPending);
+  EXPECT_EQ(fx.Events("invoice_due").size(), 1u);
+  EXPECT_THAT(fx.Events("milestone_achieved")[0], ::testing::HasSubstr("milestone=mobilisation"));
+}
+
 TEST(RuntimeTest, LoadRefusesAModuleThatDoesNotMatchItsMetadata) {
   CompiledContract c = CompileTemplate("fixed_fee.sow");
   c.module_bytes.back() ^= 1;

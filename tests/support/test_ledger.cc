@@ -137,9 +137,13 @@ TempDir::~TempDir() {
 v1::ContractCode TemplateCode(const std::string& file_name) {
   std::ifstream in(std::string(TL_CONTRACTS_DIR) + "/templates/" + file_name);
   std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return SowCode(source, file_name);
+}
+
+v1::ContractCode SowCode(std::string source, const std::string& file_name) {
   absl::StatusOr<contracts::CompiledContract> compiled = contracts::CompileSow(source, file_name);
   if (!compiled.ok()) {
-    std::fprintf(stderr, "template %s: %s\n", file_name.c_str(),
+    std::fprintf(stderr, "SOW %s: %s\n", file_name.c_str(),
                  std::string(compiled.status().message()).c_str());
     std::abort();
   }

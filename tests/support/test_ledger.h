@@ -68,6 +68,8 @@ class MemoryLedger {
 // A standard SOW template (contracts/templates/<file_name>) as a proposal carries it: the text,
 // and the module and code hash compiled from it here.
 v1::ContractCode TemplateCode(const std::string& file_name);
+// The same for SOW text of a test's own.
+v1::ContractCode SowCode(std::string source, const std::string& file_name);
 
 // Signed transactions with each member's nonces counted from 1, for building contract ledgers.
 class TxSigner {

@@ -114,9 +114,13 @@ inline constexpr StateName kStateNames[] = {
     {"first_patient_in", StateKind::kFlag},
     {"last_patient_last_visit", StateKind::kFlag},
     {"database_locked", StateKind::kFlag},
+    // Set when the contract is instantiated: a milestone `when contract_signed` is a fee due at
+    // signature (a mobilisation fee); one added by a change order is due when it is approved.
+    {"contract_signed", StateKind::kFlag},
     {"cost_incurred", StateKind::kMoney},
     {"estimate_at_completion", StateKind::kMoney},
 };
+inline constexpr std::string_view kStateContractSigned = "contract_signed";
 inline constexpr std::string_view kStateCostIncurred = "cost_incurred";
 inline constexpr std::string_view kStateEstimateAtCompletion = "estimate_at_completion";
 
