@@ -49,6 +49,14 @@ std::string GroupFilter(const std::string& period, const std::string& by) {
   return books::GroupOf(period, BooksGrouping(by));
 }
 
+// --by month|quarter|year and --period, which the grouped reports share.
+void AddGroupingOptions(CLI::App& command, std::string* by, std::string* period) {
+  command.add_option("--by", *by, "month, quarter or year")
+      ->check(CLI::IsMember({"month", "quarter", "year"}))
+      ->capture_default_str();
+  command.add_option("--period", *period, "only the group holding this YYYY-MM");
+}
+
 std::string EntryKindName(v1::EntryKind kind) {
   switch (kind) {
     case v1::ENTRY_KIND_REVENUE:
@@ -149,10 +157,7 @@ void AddRollforward(CLI::App& report, Context& context) {
       "A contract's balance period by period: opening asset or liability, revenue (catch-ups "
       "included), billings, closing");
   command->add_option("--contract", options->contract, "contract id")->required();
-  command->add_option("--by", options->by, "month, quarter or year")
-      ->check(CLI::IsMember({"month", "quarter", "year"}))
-      ->capture_default_str();
-  command->add_option("--period", options->period, "only the group holding this YYYY-MM");
+  AddGroupingOptions(*command, &options->by, &options->period);
   command->callback([&context, options] {
     const std::string only = GroupFilter(options->period, options->by);
     v1::GetRollforwardRequest request;
@@ -199,10 +204,7 @@ void AddDisclosures(CLI::App& report, Context& context) {
       "satisfied in earlier periods (catch-ups), remaining performance obligations");
   command->add_option("--book", options->book, "the CRO whose book")->required();
   command->add_option("--contract", options->contract, "one contract only");
-  command->add_option("--by", options->by, "month, quarter or year")
-      ->check(CLI::IsMember({"month", "quarter", "year"}))
-      ->capture_default_str();
-  command->add_option("--period", options->period, "only the group holding this YYYY-MM");
+  AddGroupingOptions(*command, &options->by, &options->period);
   command->callback([&context, options] {
     const std::string only = GroupFilter(options->period, options->by);
     v1::GetDisclosuresRequest request;

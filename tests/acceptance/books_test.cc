@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "local_network.h"
+#include "network_test.h"
 
 namespace tl {
 namespace {
@@ -36,40 +36,8 @@ const std::string kFacts = kContracts + "/examples/acme-301/";
 // November: a screen failure moves no money. Change order 1, effective 2026-11-30, raises
 //   half_enrolled by 75,000.00: clinical 1,075,000.00 x 12 % = 129,000.00, a catch-up of
 //   9,000.00. Liability 96,000.00; price 1,975,000.00; revenue to date 141,500.00.
-class BooksTest : public ::testing::Test {
+class BooksTest : public testing::NetworkTest {
  protected:
-  static void SetUpTestSuite() {
-    network_ = new LocalNetwork(3);
-    network_->StartAll();
-    ASSERT_GE(network_->AwaitLeader(), 0);
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    network_ = nullptr;
-  }
-
-  CommandResult Run(const std::string& member, std::vector<std::string> args, int node = 0) {
-    if (!member.empty()) {
-      args.insert(args.begin(), {"--key", network_->member_key_path(member)});
-    }
-    return network_->Cli(node, args);
-  }
-  json RunJson(const std::string& member, std::vector<std::string> args, int node = 0) {
-    args.insert(args.end(), {"-o", "json"});
-    CommandResult result = Run(member, args, node);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.exit_code == 0 ? json::parse(result.out) : json();
-  }
-  void ExpectRefused(const CommandResult& result, const std::string& needle) {
-    EXPECT_NE(result.exit_code, 0) << result.out;
-    EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;
-  }
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    std::string path = network_->dir() + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
-
   // The trial balance as account -> {debit, credit, balance}.
   std::map<std::string, json> Balances(const std::string& book, const std::string& period,
                                        int node = 0) {
@@ -81,18 +49,7 @@ class BooksTest : public ::testing::Test {
       by_account[account["account"]] = account;
     return by_account;
   }
-
-  void AwaitSameHead() {
-    std::vector<int> all;
-    for (int i = 0; i < network_->size(); ++i)
-      all.push_back(i);
-    ASSERT_TRUE(network_->AwaitSameHead(all));
-  }
-
-  static LocalNetwork* network_;
 };
-
-LocalNetwork* BooksTest::network_ = nullptr;
 
 TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
   const std::string sow = kContracts + "/templates/full_service.sow";

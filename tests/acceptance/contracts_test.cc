@@ -9,7 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "local_network.h"
+#include "network_test.h"
 
 namespace tl {
 namespace {
@@ -50,41 +50,8 @@ std::string ReadText(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-class ContractsTest : public ::testing::Test {
+class ContractsTest : public testing::NetworkTest {
  protected:
-  static void SetUpTestSuite() {
-    network_ = new LocalNetwork(3);
-    network_->StartAll();
-    ASSERT_GE(network_->AwaitLeader(), 0);
-  }
-  static void TearDownTestSuite() {
-    delete network_;
-    network_ = nullptr;
-  }
-
-  // The CLI on node `node`, signing with `member`'s key when given.
-  CommandResult Run(const std::string& member, std::vector<std::string> args, int node = 0) {
-    if (!member.empty()) {
-      args.insert(args.begin(), {"--key", network_->member_key_path(member)});
-    }
-    return network_->Cli(node, args);
-  }
-  json RunJson(const std::string& member, std::vector<std::string> args, int node = 0) {
-    args.insert(args.end(), {"-o", "json"});
-    CommandResult result = Run(member, args, node);
-    EXPECT_EQ(result.exit_code, 0) << result.err;
-    return result.exit_code == 0 ? json::parse(result.out) : json();
-  }
-  void ExpectRefused(const CommandResult& result, const std::string& needle) {
-    EXPECT_NE(result.exit_code, 0) << result.out;
-    EXPECT_NE(result.err.find(needle), std::string::npos) << result.err;
-  }
-
-  std::string WriteFile(const std::string& name, const std::string& text) {
-    std::string path = dir_.Sub(name);
-    std::ofstream(path) << text;
-    return path;
-  }
   // A vector, not a json: nlohmann reads `{one_fact}` as that fact rather than a list of one.
   std::string WriteFacts(const std::string& name, const std::vector<json>& facts) {
     return WriteFile(name, json{{"facts", json(facts)}}.dump(2));
@@ -128,13 +95,6 @@ class ContractsTest : public ::testing::Test {
     return rows;
   }
 
-  void AwaitSameHeadOrFail() {
-    std::vector<int> all;
-    for (int i = 0; i < network_->size(); ++i)
-      all.push_back(i);
-    ASSERT_TRUE(network_->AwaitSameHead(all));
-  }
-
   static std::vector<std::string> Outcomes(const json& submitted) {
     std::vector<std::string> outcomes;
     for (const json& fact : submitted["facts"])
@@ -150,12 +110,7 @@ class ContractsTest : public ::testing::Test {
     }
     return names;
   }
-
-  static LocalNetwork* network_;
-  testing::TempDir dir_;
 };
-
-LocalNetwork* ContractsTest::network_ = nullptr;
 
 TEST_F(ContractsTest, FullServiceTemplateEndToEnd) {
   const std::string id = "acme-301-e2e";
@@ -238,7 +193,7 @@ TEST_F(ContractsTest, FullServiceTemplateEndToEnd) {
   EXPECT_EQ(facts[9]["signer"], "northwind-cro/northwind-cro-edc");
 
   // Every node holds the same contract state.
-  AwaitSameHeadOrFail();
+  AwaitSameHead();
   for (int node = 1; node < network_->size(); ++node)
     EXPECT_EQ(Milestones(id, node), milestones);
 
