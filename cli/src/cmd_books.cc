@@ -236,6 +236,55 @@ void AddDisclosures(CLI::App& report, Context& context) {
   });
 }
 
+void AddMirror(CLI::App& report, Context& context) {
+  struct Options {
+    std::string contract, by = "month", period;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = report.add_subcommand(
+      "mirror",
+      "One contract's two books side by side: sponsor R&D expense vs CRO revenue, accrued "
+      "liability vs contract asset, prepaid vs contract liability, every difference explained");
+  command->add_option("--contract", options->contract, "contract id")->required();
+  AddGroupingOptions(*command, &options->by, &options->period);
+  command->callback([&context, options] {
+    const std::string only = GroupFilter(options->period, options->by);
+    v1::GetMirrorRequest request;
+    request.set_contract_id(options->contract);
+    request.set_by(GroupingOf(options->by));
+    v1::GetMirrorResponse mirror = Context::Check(context.client().GetMirror(request));
+    const OutputFormat format = context.format();
+    const std::string& currency = mirror.currency();
+    Json periods = Json::array();
+    for (const v1::MirrorPeriod& p : mirror.periods()) {
+      if (!only.empty() && p.period() != only) continue;
+      Json differences = Json::array();
+      for (const v1::MirrorDifference& d : p.differences()) {
+        differences.push_back({{"measure", d.measure()},
+                               {"amount", Amount(d.amount_minor(), currency, format)},
+                               {"reason", d.reason()}});
+      }
+      periods.push_back(
+          {{"period", p.period()},
+           {"sponsor_expense", Amount(p.sponsor_expense_minor(), currency, format)},
+           {"cro_revenue", Amount(p.cro_revenue_minor(), currency, format)},
+           {"sponsor_accrued_liability",
+            Amount(p.sponsor_accrued_liability_minor(), currency, format)},
+           {"cro_contract_asset", Amount(p.cro_contract_asset_minor(), currency, format)},
+           {"sponsor_prepaid", Amount(p.sponsor_prepaid_minor(), currency, format)},
+           {"cro_contract_liability", Amount(p.cro_contract_liability_minor(), currency, format)},
+           {"differences", std::move(differences)}});
+    }
+    Print(Json{{"contract", mirror.contract_id()},
+               {"currency", currency},
+               {"by", options->by},
+               {"sponsor", mirror.sponsor()},
+               {"cro", mirror.cro()},
+               {"periods", std::move(periods)}},
+          format);
+  });
+}
+
 void AddJournal(CLI::App& app, Context& context) {
   CLI::App* journal = app.add_subcommand("journal", "A book's journal entries");
   journal->require_subcommand(1);
@@ -363,6 +412,7 @@ void AddBooksCommands(CLI::App& app, Context& context) {
   report->require_subcommand(1);
   AddTrialBalance(*report, context);
   AddRollforward(*report, context);
+  AddMirror(*report, context);
   AddDisclosures(*report, context);
   AddJournal(app, context);
   AddBooks(app, context);

@@ -107,4 +107,10 @@ v1::JournalEntry TwoLineEntry(const PostingContext& context, const CroEvent& eve
                               std::string_view debit_account, std::string_view credit_account,
                               int64_t amount_minor, std::string memo);
 
+// ---- The sponsor's mirror (sponsor.cc) ---------------------------------------------------------
+
+// What a CRO entry re-bills of a pass-through it handles as agent (negative for a reversal):
+// the receivable it moves onto accounts receivable. 0 for any other entry.
+int64_t AgentPassThroughBilled(const v1::JournalEntry& cro);
+
 }  // namespace tl::books::internal

@@ -285,4 +285,42 @@ absl::Status GetDisclosures(const OrderedStateReader& state,
   return absl::OkStatus();
 }
 
+absl::Status GetMirror(const OrderedStateReader& state, const v1::GetMirrorRequest& request,
+                       v1::GetMirrorResponse* response) {
+  std::optional<v1::ContractRecord> record = ReadContract(state, request.contract_id());
+  if (!record.has_value()) {
+    return absl::NotFoundError(StrCat("no contract '", request.contract_id(), "'"));
+  }
+  absl::StatusOr<std::vector<v1::JournalEntry>> cro_entries =
+      ContractEntries(state, record->cro(), record->contract_id());
+  if (!cro_entries.ok()) return cro_entries.status();
+  absl::StatusOr<std::vector<v1::JournalEntry>> sponsor_entries =
+      ContractEntries(state, record->sponsor(), record->contract_id());
+  if (!sponsor_entries.ok()) return sponsor_entries.status();
+  std::optional<v1::ContractBooks> books = ReadContractBooks(state, record->contract_id());
+  response->set_contract_id(record->contract_id());
+  response->set_sponsor(record->sponsor());
+  response->set_cro(record->cro());
+  response->set_currency(books.has_value() ? books->currency() : "");
+  response->set_by(request.by());
+  for (const books::MirrorRow& row :
+       books::BuildMirror(*cro_entries, *sponsor_entries, GroupingOf(request.by()))) {
+    v1::MirrorPeriod* period = response->add_periods();
+    period->set_period(row.period);
+    period->set_sponsor_expense_minor(row.sponsor_expense_minor);
+    period->set_cro_revenue_minor(row.cro_revenue_minor);
+    period->set_sponsor_accrued_liability_minor(row.sponsor_accrued_liability_minor);
+    period->set_cro_contract_asset_minor(row.cro_contract_asset_minor);
+    period->set_sponsor_prepaid_minor(row.sponsor_prepaid_minor);
+    period->set_cro_contract_liability_minor(row.cro_contract_liability_minor);
+    for (const books::MirrorDifference& difference : row.differences) {
+      v1::MirrorDifference* out = period->add_differences();
+      out->set_measure(difference.measure);
+      out->set_amount_minor(difference.amount_minor);
+      out->set_reason(difference.reason);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace tl::ledger

@@ -21,7 +21,45 @@ std::string FactFieldOf(const v1::ContractEvent& event) {
   return "";
 }
 
-// Posts `events` with their causes to the CRO's book and stores the result.
+// The CRO's contract figures in `position`: revenue to date over every obligation, billed.
+books::CroFigures FiguresOf(const v1::ContractBooks& position) {
+  books::CroFigures figures;
+  for (const v1::NamedAmount& revenue : position.revenue_to_date()) {
+    figures.revenue_to_date_minor += revenue.amount_minor();
+  }
+  figures.billed_to_date_minor = position.billed_to_date_minor();
+  return figures;
+}
+
+// The sponsor's side of the same run (mirror measure): its entries follow the CRO's, in the same
+// write set, so the two books never disagree about a block.
+absl::Status PostSponsor(const ContractRun& run, books::CroFigures before,
+                         const std::vector<v1::JournalEntry>& cro_entries, StateOverlay& state) {
+  const std::string& sponsor = run.record.sponsor();
+  std::optional<v1::BookRecord> book = ReadBook(state, sponsor);
+  if (!book.has_value()) {
+    return absl::DataLossError(StrCat("the sponsor '", sponsor, "' of contract ",
+                                      run.record.contract_id(), " has no book record"));
+  }
+  books::SponsorContext context;
+  context.book = sponsor;
+  context.closed_through = book->closed_through();
+  context.next_seq = book->entry_count() + 1;
+  absl::StatusOr<std::vector<v1::JournalEntry>> entries =
+      books::PostSponsorMirror(cro_entries, before, context);
+  if (!entries.ok()) {
+    return absl::DataLossError(StrCat("the sponsor's books of contract ", run.record.contract_id(),
+                                      ": ", entries.status().message()));
+  }
+  if (absl::Status appended = AppendEntries(*entries, *book, state); !appended.ok()) {
+    return appended;
+  }
+  WriteBook(*book, state);
+  return absl::OkStatus();
+}
+
+// Posts `events` with their causes to the CRO's book, and their mirror to the sponsor's, and
+// stores the result.
 absl::Status Post(const ContractRun& run, v1::ContractBooks position,
                   const std::vector<books::CroEvent>& events, StateOverlay& state) {
   const std::string& cro = run.record.cro();
@@ -37,6 +75,7 @@ absl::Status Post(const ContractRun& run, v1::ContractBooks position,
   context.height = run.context.height;
   context.closed_through = book->closed_through();
   context.next_seq = book->entry_count() + 1;
+  const books::CroFigures before = FiguresOf(position);
   absl::StatusOr<books::Posting> posted =
       books::PostCroEvents(books::TermsOf(run.terms), std::move(position), events, context);
   if (!posted.ok()) {
@@ -49,7 +88,7 @@ absl::Status Post(const ContractRun& run, v1::ContractBooks position,
   }
   WriteBook(*book, state);
   WriteContractBooks(posted->position, state);
-  return absl::OkStatus();
+  return PostSponsor(run, before, posted->entries, state);
 }
 
 }  // namespace

@@ -238,6 +238,13 @@ grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext*,
   });
 }
 
+grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext*, const v1::GetMirrorRequest* request,
+                                          v1::GetMirrorResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetMirror(state, *request, response);
+  });
+}
+
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
                                                           grpc::Service& service, int* bound_port) {
   return StartServer(address, {&service}, grpc::InsecureServerCredentials(), 0, bound_port);

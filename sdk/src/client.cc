@@ -184,4 +184,9 @@ absl::StatusOr<v1::GetDisclosuresResponse> LedgerClient::GetDisclosures(
       &v1::LedgerService::Stub::GetDisclosures, request);
 }
 
+absl::StatusOr<v1::GetMirrorResponse> LedgerClient::GetMirror(const v1::GetMirrorRequest& request) {
+  return Call<v1::GetMirrorRequest, v1::GetMirrorResponse>(&v1::LedgerService::Stub::GetMirror,
+                                                           request);
+}
+
 }  // namespace tl

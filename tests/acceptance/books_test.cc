@@ -6,6 +6,7 @@
 // an admin with a reason, a late fact posted in the first open period with a memo that says so.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -36,6 +37,10 @@ const std::string kFacts = kContracts + "/examples/acme-301/";
 // November: a screen failure moves no money. Change order 1, effective 2026-11-30, raises
 //   half_enrolled by 75,000.00: clinical 1,075,000.00 x 12 % = 129,000.00, a catch-up of
 //   9,000.00. Liability 96,000.00; price 1,975,000.00; revenue to date 141,500.00.
+// The sponsor, by the mirror measure: R&D expense 141,500.00 (120,000 + 12,500 + 9,000), every
+//   invoice payable (237,500.00). The CRO's balance is a liability throughout, so the sponsor's
+//   net position is prepaid throughout: every invoice debits prepaid (237,500.00), every expense
+//   credits it (141,500.00), leaving 96,000.00; nothing is ever accrued.
 class BooksTest : public testing::NetworkTest {
  protected:
   // The trial balance as account -> {debit, credit, balance}.
@@ -190,6 +195,28 @@ TEST_F(BooksTest, PeriodsCloseInOrderAndLatePostingsMoveToTheFirstOpenOne) {
     moved = true;
   }
   EXPECT_TRUE(moved);
+
+  // The sponsor had October open: its expense is in October, the CRO's revenue in November, and
+  // the mirror says why. At the end of October the sponsor's prepaid is 105,000 - 10,750.
+  json mirror = RunJson("", {"report", "mirror", "--contract", "acme-301"});
+  ASSERT_EQ(mirror["periods"].size(), 3u);
+  const json& october = mirror["periods"][1];
+  EXPECT_EQ(october["sponsor_expense"], "143250.00");
+  EXPECT_EQ(october["cro_revenue"], "132500.00");
+  EXPECT_EQ(october["sponsor_prepaid"], "94250.00");
+  EXPECT_EQ(october["cro_contract_liability"], "105000.00");
+  ASSERT_EQ(october["differences"].size(), 2u) << october;
+  EXPECT_EQ(october["differences"][0]["measure"], "expense");
+  EXPECT_EQ(october["differences"][0]["amount"], "10750.00");
+  EXPECT_NE(october["differences"][0]["reason"].get<std::string>().find("CRO's book"),
+            std::string::npos);
+  EXPECT_EQ(october["differences"][1]["measure"], "prepaid");
+  EXPECT_EQ(october["differences"][1]["amount"], "-10750.00");
+  const json& november_row = mirror["periods"][2];
+  ASSERT_EQ(november_row["differences"].size(), 1u) << november_row;
+  EXPECT_EQ(november_row["differences"][0]["amount"], "-10750.00");
+  EXPECT_EQ(november_row["sponsor_prepaid"], "85250.00");
+  EXPECT_EQ(november_row["cro_contract_liability"], "85250.00");
 
   // Reopening needs an admin and a reason, and only the last closed period reopens.
   ExpectRefused(Run("northwind-cro-finance",

@@ -16,6 +16,11 @@ namespace tl::books::testing {
 
 inline constexpr std::string_view kUsd = "USD";
 
+// Whole dollars in cents.
+constexpr int64_t Usd(int64_t dollars) {
+  return dollars * 100;
+}
+
 // 00:00 UTC of an ISO date ("2026-03-31"), plus `hour` hours.
 inline int64_t Day(std::string_view iso, int64_t hour = 0) {
   const std::optional<int64_t> ms = ParseIsoDate(iso);
@@ -118,7 +123,8 @@ inline CroEvent Units(int64_t date_ms, bool reversed, std::string fee, int64_t u
                date_ms, fact);
 }
 
-// A contract in the CRO's book: each Post is one transaction (one contract run).
+// A contract in the CRO's book, mirrored in the sponsor's (the mirror measure): each Post is one
+// transaction (one contract run).
 struct Contract {
   explicit Contract(ContractTerms initial, int64_t effective_date_ms = 0, std::string id = "c-1")
       : terms(std::move(initial)),
@@ -138,13 +144,24 @@ struct Contract {
     return PostCroEvents(terms, position, events, context);
   }
 
-  // Posts and keeps the result; returns this run's entries.
+  // Posts and keeps the result, the sponsor's mirror too; returns this run's CRO entries.
   std::vector<v1::JournalEntry> Post(std::vector<CroEvent> events) {
+    const CroFigures before{RevenueToDate(), position.billed_to_date_minor()};
     absl::StatusOr<Posting> posted = TryPost(std::move(events));
     EXPECT_TRUE(posted.ok()) << posted.status();
     if (!posted.ok()) return {};
     position = posted->position;
     journal.insert(journal.end(), posted->entries.begin(), posted->entries.end());
+    SponsorContext sponsor;
+    sponsor.book = sponsor_book;
+    sponsor.closed_through = sponsor_closed_through;
+    sponsor.next_seq = sponsor_journal.size() + 1;
+    absl::StatusOr<std::vector<v1::JournalEntry>> mirrored =
+        PostSponsorMirror(posted->entries, before, sponsor);
+    EXPECT_TRUE(mirrored.ok()) << mirrored.status();
+    if (mirrored.ok()) {
+      sponsor_journal.insert(sponsor_journal.end(), mirrored->begin(), mirrored->end());
+    }
     return posted->entries;
   }
 
@@ -164,6 +181,9 @@ struct Contract {
   uint64_t next_event_seq = 1;
   uint64_t height = 1;
   std::string closed_through;
+  std::string sponsor_book = "acme-bio";
+  std::vector<v1::JournalEntry> sponsor_journal;
+  std::string sponsor_closed_through;
 };
 
 // What an entry does to an account: debit − credit.

@@ -18,6 +18,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "books_testing.h"
 
@@ -28,10 +29,7 @@ using testing::Contract;
 using testing::Day;
 using testing::ExpectedRound;
 using testing::Net;
-
-constexpr int64_t Usd(int64_t dollars) {
-  return dollars * 100;
-}
+using testing::Usd;
 
 ContractTerms Version1() {
   ContractTerms terms = testing::Terms({{"clinical_services", Usd(4'000'000), Measure::kCostToCost},
@@ -268,6 +266,56 @@ TEST_F(FullServiceStudy, QuarterlyRollforwardAndDisclosures) {
   EXPECT_EQ(months[12].billed_minor, Usd(700'000));
   EXPECT_TRUE(
       BuildRollforward(contract.journal, "no-such-contract", PeriodGrouping::kMonth).empty());
+}
+
+// The sponsor in mirror mode: its R&D expense is the CRO's revenue quarter by quarter (the
+// table above, catch-ups included), its accrued liability the contract asset and its prepaid the
+// contract liability, to the cent; at close-out everything invoiced is payable.
+TEST_F(FullServiceStudy, TheSponsorMirrorsEveryQuarter) {
+  PostTheStudy();
+  struct Quarter {
+    std::string period;
+    int64_t expense, accrued, prepaid;
+  };
+  const std::vector<Quarter> quarters = {{"2026-Q1", Usd(450'000), 0, Usd(320'000)},
+                                         {"2026-Q2", Usd(700'000), Usd(100'000), 0},
+                                         {"2026-Q3", Usd(650'000), Usd(600'000), 0},
+                                         {"2026-Q4", Usd(950'000), Usd(450'000), 0},
+                                         {"2027-Q1", Usd(250'000), 0, 0}};
+  const std::vector<MirrorRow> rows =
+      BuildMirror(contract.journal, contract.sponsor_journal, PeriodGrouping::kQuarter);
+  ASSERT_EQ(rows.size(), quarters.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    SCOPED_TRACE(quarters[i].period);
+    EXPECT_EQ(rows[i].period, quarters[i].period);
+    EXPECT_EQ(rows[i].sponsor_expense_minor, quarters[i].expense);
+    EXPECT_EQ(rows[i].cro_revenue_minor, quarters[i].expense);
+    EXPECT_EQ(rows[i].sponsor_accrued_liability_minor, quarters[i].accrued);
+    EXPECT_EQ(rows[i].cro_contract_asset_minor, quarters[i].accrued);
+    EXPECT_EQ(rows[i].sponsor_prepaid_minor, quarters[i].prepaid);
+    EXPECT_EQ(rows[i].cro_contract_liability_minor, quarters[i].prepaid);
+    EXPECT_TRUE(rows[i].differences.empty());
+  }
+  for (const MirrorRow& month :
+       BuildMirror(contract.journal, contract.sponsor_journal, PeriodGrouping::kMonth)) {
+    SCOPED_TRACE(month.period);
+    EXPECT_TRUE(month.differences.empty());
+  }
+  v1::BookRecord book;
+  book.set_book("acme-bio");
+  const TrialBalance balance =
+      BuildTrialBalance(BookKind::kSponsor, book, contract.sponsor_journal, "2027-03", "USD");
+  std::map<std::string, TrialBalanceLine> by_account;
+  for (const TrialBalanceLine& line : balance.accounts)
+    by_account[line.account] = line;
+  // Revenue credited 3,000,000 + 208,333.33 and debited 208,333.33 (the negative catch-up): the
+  // sponsor's expense is the same, sides swapped.
+  EXPECT_EQ(by_account["rd_expense"].debit_minor, Usd(3'000'000) + 20'833'333);
+  EXPECT_EQ(by_account["rd_expense"].credit_minor, 20'833'333);
+  EXPECT_EQ(by_account["accounts_payable"].credit_minor, Usd(3'000'000));
+  EXPECT_EQ(by_account["accounts_payable"].debit_minor, 0);
+  EXPECT_EQ(by_account["accrued_clinical_costs"].balance_minor, 0);
+  EXPECT_EQ(by_account["prepaid_clinical_costs"].balance_minor, 0);
 }
 
 TEST_F(FullServiceStudy, TrialBalanceFromTheJournal) {

@@ -317,6 +317,12 @@ class Simulation {
 
   void Post(std::vector<CroEvent> events) {
     if (events.empty()) return;
+    // Now and then the sponsor closes the current month early: what is dated in it later lands
+    // in the sponsor's next month, and the mirror must say why.
+    if (random_.Percent(10)) {
+      const std::string month = PeriodOf(testing::Day("2026-01-01") + day_ * kMsPerDay);
+      contract_.sponsor_closed_through = std::max(contract_.sponsor_closed_through, month);
+    }
     const size_t before = contract_.journal.size();
     contract_.Post(std::move(events));
     CheckAfterRun(before);
@@ -440,6 +446,7 @@ class Simulation {
         EXPECT_EQ(line.balance_minor, revenue - billed);
       }
     }
+    CheckMirror();
     const std::vector<RollforwardRow> rows =
         BuildRollforward(contract_.journal, "prop", PeriodGrouping::kQuarter);
     EXPECT_EQ(rows.back().revenue_to_date_minor, revenue);
@@ -447,6 +454,43 @@ class Simulation {
         rows.back().closing_contract_asset_minor - rows.back().closing_contract_liability_minor,
         revenue - billed);
     return outcome;
+  }
+
+  // The sponsor's book in mirror mode: every entry balances; its expense is the CRO's revenue
+  // plus what the CRO re-bills as agent; month by month every difference has a known reason, and
+  // without a closed period there is none but the agent's; at the end the positions agree.
+  void CheckMirror() {
+    int64_t expense = 0, payable = 0, agent = 0, revenue = 0, billed = 0;
+    for (const v1::JournalEntry& entry : contract_.sponsor_journal) {
+      EXPECT_TRUE(CheckBalanced(entry).ok()) << entry.DebugString();
+      expense += Net(entry, "rd_expense");
+      payable -= Net(entry, "accounts_payable");
+    }
+    for (const v1::JournalEntry& entry : contract_.journal) {
+      revenue -= Net(entry, "revenue_services") + Net(entry, "revenue_reimbursed");
+      billed += Net(entry, "accounts_receivable");
+      if (entry.kind() == v1::ENTRY_KIND_PASS_THROUGH_BILLING) {
+        agent -= Net(entry, "pass_through_receivable");
+      }
+    }
+    EXPECT_EQ(expense, revenue + agent);
+    EXPECT_EQ(payable, billed);
+    const bool closed = !contract_.sponsor_closed_through.empty();
+    const std::vector<MirrorRow> rows =
+        BuildMirror(contract_.journal, contract_.sponsor_journal, PeriodGrouping::kMonth);
+    for (const MirrorRow& row : rows) {
+      for (const MirrorDifference& difference : row.differences) {
+        EXPECT_EQ(difference.reason.find("without a known cause"), std::string::npos)
+            << row.period << " " << difference.measure;
+        if (!closed) {
+          EXPECT_EQ(difference.measure, "expense") << row.period;
+          EXPECT_NE(difference.reason.find("as agent"), std::string::npos) << row.period;
+        }
+      }
+    }
+    if (rows.empty()) return;
+    EXPECT_EQ(rows.back().sponsor_accrued_liability_minor, rows.back().cro_contract_asset_minor);
+    EXPECT_EQ(rows.back().sponsor_prepaid_minor, rows.back().cro_contract_liability_minor);
   }
 
   Random random_;

@@ -55,6 +55,7 @@ class LedgerClient {
       const v1::GetRollforwardRequest& request);
   absl::StatusOr<v1::GetDisclosuresResponse> GetDisclosures(
       const v1::GetDisclosuresRequest& request);
+  absl::StatusOr<v1::GetMirrorResponse> GetMirror(const v1::GetMirrorRequest& request);
 
   v1::LedgerService::Stub& stub() { return *stub_; }
   const std::string& address() const { return address_; }

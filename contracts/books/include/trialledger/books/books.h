@@ -180,6 +180,33 @@ int64_t MulDivRoundHalfUp(int64_t amount, int64_t numerator, int64_t denominator
 // Every entry balances per currency and every line has exactly one positive side.
 absl::Status CheckBalanced(const v1::JournalEntry& entry);
 
+// ---- The sponsor's accruals (ASC 730): the mirror measure ------------------------------------
+
+// The CRO's figures for a contract before a run: what its entries carry after them.
+struct CroFigures {
+  int64_t revenue_to_date_minor = 0;
+  int64_t billed_to_date_minor = 0;
+};
+
+struct SponsorContext {
+  std::string book;  // the sponsor
+  std::string closed_through;
+  uint64_t next_seq = 1;  // BookRecord.entry_count + 1
+};
+
+// The sponsor's entries for `cro_entries` (one run of one contract, in order; `before` the CRO's
+// figures before them), for a contract whose sponsor accrues by the CRO's own measure of
+// progress. R&D expense is recognised as the CRO recognises revenue, whatever the invoice date;
+// a CRO invoice is received in the same block. Per contract the sponsor's net position, expense
+// to date less invoiced to date, is an accrued liability (accrued_clinical_costs) when positive
+// and a prepaid asset (prepaid_clinical_costs) when negative, so that by construction sponsor
+// expense = CRO revenue, accrued liability = contract asset and prepaid = contract liability.
+// Each CRO entry that moves revenue or billing gives one sponsor entry, dated the same, posted in
+// the sponsor's own open period.
+absl::StatusOr<std::vector<v1::JournalEntry>> PostSponsorMirror(
+    std::span<const v1::JournalEntry> cro_entries, CroFigures before,
+    const SponsorContext& context);
+
 // ---- Reports -----------------------------------------------------------------------------------
 // Over a book's journal entries in seq order (and, for the account map, its record). Money in
 // minor units; the CLI formats it.
@@ -224,5 +251,23 @@ struct DisclosureRow {
 // Over every contract of the book, or one when `contract_id` is not empty.
 std::vector<DisclosureRow> BuildDisclosures(std::span<const v1::JournalEntry> entries,
                                             std::string_view contract_id, PeriodGrouping grouping);
+
+struct MirrorDifference {
+  std::string measure;       // "expense", "accrued_liability" or "prepaid"
+  int64_t amount_minor = 0;  // sponsor − CRO
+  std::string reason;
+};
+struct MirrorRow {
+  std::string period;
+  int64_t sponsor_expense_minor = 0, cro_revenue_minor = 0;                   // in the group
+  int64_t sponsor_accrued_liability_minor = 0, cro_contract_asset_minor = 0;  // at its end
+  int64_t sponsor_prepaid_minor = 0, cro_contract_liability_minor = 0;        // at its end
+  std::vector<MirrorDifference> differences;
+};
+// The tie-out of one contract's two books, group by group from the first posting in either to
+// the last. Every difference comes with its reason.
+std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries,
+                                   std::span<const v1::JournalEntry> sponsor_entries,
+                                   PeriodGrouping grouping);
 
 }  // namespace tl::books

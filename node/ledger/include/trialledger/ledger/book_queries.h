@@ -28,5 +28,7 @@ absl::Status GetRollforward(const OrderedStateReader& state,
 absl::Status GetDisclosures(const OrderedStateReader& state,
                             const v1::GetDisclosuresRequest& request,
                             v1::GetDisclosuresResponse* response);
+absl::Status GetMirror(const OrderedStateReader& state, const v1::GetMirrorRequest& request,
+                       v1::GetMirrorResponse* response);
 
 }  // namespace tl::ledger

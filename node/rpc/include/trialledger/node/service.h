@@ -60,6 +60,8 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   grpc::Status GetDisclosures(grpc::ServerContext* context,
                               const v1::GetDisclosuresRequest* request,
                               v1::GetDisclosuresResponse* response) override;
+  grpc::Status GetMirror(grpc::ServerContext* context, const v1::GetMirrorRequest* request,
+                         v1::GetMirrorResponse* response) override;
 
  private:
   Node& node_;
