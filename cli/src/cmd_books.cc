@@ -3,6 +3,7 @@
 // a decimal string in major units with the currency's decimals ("1400000.00"), never a float.
 #include <optional>
 
+#include "books_json.h"
 #include "commands.h"
 #include "contract_json.h"
 #include "trialledger/base/civil_date.h"
@@ -16,14 +17,6 @@
 namespace tl::cli {
 namespace {
 
-// Money as the reports show it: "1400000.00" in JSON, "1,400,000.00" in tables.
-std::string Amount(int64_t minor, std::string_view currency, OutputFormat format) {
-  return contracts::FormatDecimalMinor(minor, currency,
-                                       format == OutputFormat::kJson
-                                           ? contracts::DigitGrouping::kNone
-                                           : contracts::DigitGrouping::kThousands);
-}
-
 v1::PeriodGrouping GroupingOf(const std::string& by) {
   if (by == "quarter") return v1::PERIOD_GROUPING_QUARTER;
   if (by == "year") return v1::PERIOD_GROUPING_YEAR;
@@ -34,12 +27,6 @@ books::PeriodGrouping BooksGrouping(const std::string& by) {
   if (by == "quarter") return books::PeriodGrouping::kQuarter;
   if (by == "year") return books::PeriodGrouping::kYear;
   return books::PeriodGrouping::kMonth;
-}
-
-void CheckPeriod(const std::string& period, std::string_view flag) {
-  if (period.empty()) return;
-  absl::Status valid = books::ValidatePeriod(period);
-  if (!valid.ok()) throw CommandError{StrCat(flag, ": ", valid.message())};
 }
 
 // --period with --by: the group the period falls in ("2026-10" by quarter: "2026-Q4").
@@ -69,6 +56,12 @@ std::string EntryKindName(v1::EntryKind kind) {
       return "pass_through_cost";
     case v1::ENTRY_KIND_PASS_THROUGH_BILLING:
       return "pass_through_billing";
+    case v1::ENTRY_KIND_ACCRUAL:
+      return "accrual";
+    case v1::ENTRY_KIND_INVOICE_RECEIVED:
+      return "invoice_received";
+    case v1::ENTRY_KIND_PAYMENT:
+      return "payment";
     default:
       return "unspecified";
   }

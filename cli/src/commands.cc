@@ -26,6 +26,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddContractCommands(app, context);
   AddFactsCommands(app, context);
   AddBooksCommands(app, context);
+  AddInvoiceCommands(app, context);
   AddVerifyCommand(app, context);
   AddBenchCommand(app, context);
 }

@@ -22,6 +22,8 @@ void AddContractCommands(CLI::App& app, Context& context);
 void AddFactsCommands(CLI::App& app, Context& context);
 // `report`, `journal` and `books`.
 void AddBooksCommands(CLI::App& app, Context& context);
+// `invoice` and `report invoice-match`. REQUIRES: AddBooksCommands ran (it adds `report`).
+void AddInvoiceCommands(CLI::App& app, Context& context);
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);

@@ -99,6 +99,11 @@ absl::StatusOr<EventMeaning> ApplyEvent(const ContractTerms& terms, const CroEve
 // ---- Entries (journal.cc)
 // -------------------------------------------------------------------------
 
+// Dates `entry` on the day of `date_ms` and posts it in its period, or in the first open one
+// after `closed_through`, with `memo` saying so when it was moved.
+void DateAndPost(v1::JournalEntry* entry, int64_t date_ms, std::string_view closed_through,
+                 std::string memo);
+
 // Builds one two-line entry: Dr `debit_account` / Cr `credit_account` for `amount_minor`, the
 // sides swapped when it is negative. REQUIRES: amount_minor != 0. Stamps ids, period and source
 // from `context` and `event`; the contract's figures are the caller's.

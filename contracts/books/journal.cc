@@ -15,6 +15,20 @@ namespace tl::books {
 
 namespace internal {
 
+// The business date at 00:00 UTC of its day; a closed period moves the posting to the first open
+// one and the memo says so.
+void DateAndPost(v1::JournalEntry* entry, int64_t date_ms, std::string_view closed_through,
+                 std::string memo) {
+  entry->set_effective_date_ms(StartOfDayMs(date_ms));
+  std::string moved_from;
+  entry->set_period(PostingPeriod(entry->effective_date_ms(), closed_through, &moved_from));
+  if (!moved_from.empty()) {
+    StrAppend(&memo, "; dated ", FormatIsoDate(entry->effective_date_ms()), " in closed period ",
+              moved_from, ", posted in ", entry->period());
+  }
+  entry->set_memo(std::move(memo));
+}
+
 v1::JournalEntry TwoLineEntry(const PostingContext& context, const CroEvent& event, uint64_t seq,
                               int n, v1::EntryKind kind, std::string_view currency,
                               std::string_view debit_account, std::string_view credit_account,
@@ -31,16 +45,8 @@ v1::JournalEntry TwoLineEntry(const PostingContext& context, const CroEvent& eve
   entry.set_book(context.book);
   entry.set_contract_id(context.contract_id);
   entry.set_kind(kind);
-  // The business date of the cause, at 00:00 UTC of its day; a closed period moves the posting
-  // to the first open one and the memo says so.
-  entry.set_effective_date_ms(StartOfDayMs(event.cause.effective_date_ms));
-  std::string moved_from;
-  entry.set_period(PostingPeriod(entry.effective_date_ms(), context.closed_through, &moved_from));
-  if (!moved_from.empty()) {
-    StrAppend(&memo, "; dated ", FormatIsoDate(entry.effective_date_ms()), " in closed period ",
-              moved_from, ", posted in ", entry.period());
-  }
-  entry.set_memo(std::move(memo));
+  // The business date of the cause.
+  DateAndPost(&entry, event.cause.effective_date_ms, context.closed_through, std::move(memo));
   auto add_line = [&](std::string_view account, int64_t debit_minor, int64_t credit_minor) {
     v1::JournalLine* line = entry.add_lines();
     line->set_account(std::string(account));

@@ -1,9 +1,10 @@
 // The mirror report: one contract's two books side by side, group by group. Sponsor R&D expense
 // against CRO revenue (in the group), the sponsor's accrued liability against the CRO's contract
 // asset and the sponsor's prepaid against the CRO's contract liability (at the group's end).
-// Under the mirror measure they are equal by construction, except where a posting landed in
-// different periods on the two sides because one side had closed the period it was dated in: the
-// difference says so.
+// Under the mirror measure they are equal by construction, except for what only one side books
+// (a pass-through the CRO bills as agent, an invoice from outside the ledger) and where a posting
+// landed in different periods on the two sides because one side had closed the period it was
+// dated in: each difference says which.
 #include <map>
 #include <utility>
 #include <vector>
@@ -17,6 +18,7 @@ namespace {
 struct Side {
   std::map<std::string, int64_t> flow_minor;     // by period: revenue or expense in it
   std::map<std::string, int64_t> agent_minor;    // by period: pass-throughs billed as agent
+  std::map<std::string, int64_t> outside_minor;  // by period: expense from outside invoices
   std::map<std::string, int64_t> balance_minor;  // by period: the net position's movement
   // Postings moved out of a closed period: (the period dated in, the period posted in).
   std::vector<std::pair<std::string, std::string>> moves;
@@ -59,6 +61,11 @@ Side SponsorSide(std::span<const v1::JournalEntry> entries) {
   Side side;
   for (const v1::JournalEntry& entry : entries) {
     side.flow_minor[entry.period()] += Movement(entry, "rd_expense");
+    // Every mirror entry has the CRO event it follows; an approved invoice from outside the
+    // ledger has none.
+    if (entry.event_seq() == 0) {
+      side.outside_minor[entry.period()] += Movement(entry, "rd_expense");
+    }
     side.balance_minor[entry.period()] += internal::Sum(-Movement(entry, "accrued_clinical_costs"),
                                                         -Movement(entry, "prepaid_clinical_costs"));
     NoteMove(entry, &side);
@@ -96,7 +103,7 @@ std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries
   std::vector<MirrorRow> rows;
   if (months.empty()) return rows;
   int64_t cro_net = 0, sponsor_net = 0;
-  std::map<std::string, int64_t> agent_by_group;
+  std::map<std::string, int64_t> agent_by_group, outside_by_group;
   auto figure = [](const std::map<std::string, int64_t>& by_month, const std::string& month) {
     const auto found = by_month.find(month);
     return found == by_month.end() ? int64_t{0} : found->second;
@@ -107,6 +114,7 @@ std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries
     MirrorRow& row = rows.back();
     row.cro_revenue_minor += figure(cro.flow_minor, month);
     agent_by_group[group] += figure(cro.agent_minor, month);
+    outside_by_group[group] += figure(sponsor.outside_minor, month);
     row.sponsor_expense_minor += figure(sponsor.flow_minor, month);
     cro_net += figure(cro.balance_minor, month);
     sponsor_net += figure(sponsor.balance_minor, month);
@@ -124,8 +132,16 @@ std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries
                                  "pass-through costs the CRO bills as agent: the sponsor's "
                                  "expense, not the CRO's revenue"});
     }
+    const int64_t outside_minor = outside_by_group[row.period];
+    if (outside_minor != 0) {
+      row.differences.push_back({"expense", outside_minor,
+                                 "invoices from outside the ledger (a site's, a vendor's) "
+                                 "approved in the sponsor's book: the CRO's books do not hold "
+                                 "them"});
+    }
     const std::pair<std::string_view, int64_t> pairs[] = {
-        {"expense", row.sponsor_expense_minor - row.cro_revenue_minor - agent_minor},
+        {"expense",
+         row.sponsor_expense_minor - row.cro_revenue_minor - agent_minor - outside_minor},
         {"accrued_liability", row.sponsor_accrued_liability_minor - row.cro_contract_asset_minor},
         {"prepaid", row.sponsor_prepaid_minor - row.cro_contract_liability_minor}};
     for (const auto& [measure, amount] : pairs) {

@@ -69,15 +69,8 @@ v1::JournalEntry MirrorOf(const v1::JournalEntry& cro, const SponsorContext& con
   entry.set_contract_id(cro.contract_id());
   entry.set_kind(SponsorKindOf(cro.kind()));
   entry.set_obligation(cro.obligation());
-  entry.set_effective_date_ms(cro.effective_date_ms());
-  std::string moved_from;
-  entry.set_period(PostingPeriod(cro.effective_date_ms(), context.closed_through, &moved_from));
-  std::string memo = StrCat(what, ", as the CRO's entry ", cro.entry_id());
-  if (!moved_from.empty()) {
-    StrAppend(&memo, "; dated ", FormatIsoDate(cro.effective_date_ms()), " in closed period ",
-              moved_from, ", posted in ", entry.period());
-  }
-  entry.set_memo(std::move(memo));
+  internal::DateAndPost(&entry, cro.effective_date_ms(), context.closed_through,
+                        StrCat(what, ", as the CRO's entry ", cro.entry_id()));
   entry.set_tx_id(cro.tx_id());
   entry.set_height(cro.height());
   entry.set_event_seq(cro.event_seq());

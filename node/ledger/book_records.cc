@@ -115,4 +115,44 @@ std::optional<std::pair<std::string, uint64_t>> ParseEntryId(std::string_view en
   return std::pair<std::string, uint64_t>(std::string(entry_id.substr(0, slash)), seq);
 }
 
+std::optional<v1::Invoice> ReadInvoice(const StateReader& state, std::string_view invoice_id) {
+  std::optional<std::string> bytes = state.Get(state_keys::Invoice(invoice_id));
+  v1::Invoice invoice;
+  if (!bytes.has_value() || !invoice.ParseFromString(*bytes)) return std::nullopt;
+  return invoice;
+}
+
+void WriteInvoice(const v1::Invoice& invoice, StateOverlay& state) {
+  state.Put(state_keys::Invoice(invoice.invoice_id()), Encode(invoice));
+  state.Put(state_keys::InvoiceByContract(invoice.contract_id(), invoice.invoice_id()), "");
+}
+
+std::optional<v1::Payment> ReadPayment(const StateReader& state, std::string_view invoice_id,
+                                       uint64_t seq) {
+  std::optional<std::string> bytes = state.Get(state_keys::Payment(invoice_id, seq));
+  v1::Payment payment;
+  if (!bytes.has_value() || !payment.ParseFromString(*bytes)) return std::nullopt;
+  return payment;
+}
+
+void WritePayment(const v1::Payment& payment, StateOverlay& state) {
+  state.Put(state_keys::Payment(payment.invoice_id(), payment.seq()), Encode(payment));
+}
+
+std::optional<v1::FactRecord> ReadFactById(const StateReader& state, std::string_view contract_id,
+                                           std::string_view fact_id) {
+  std::optional<std::string> seq = state.Get(state_keys::FactById(contract_id, fact_id));
+  if (!seq.has_value() || seq->size() != 8) return std::nullopt;
+  std::optional<std::string> bytes =
+      state.Get(state_keys::ContractFact(contract_id, DecodeBigEndian64(*seq)));
+  v1::FactRecord record;
+  if (!bytes.has_value() || !record.ParseFromString(*bytes)) return std::nullopt;
+  return record;
+}
+
+void IndexFact(std::string_view contract_id, const v1::FactRecord& record, StateOverlay& state) {
+  state.Put(state_keys::FactById(contract_id, record.outcome().fact_id()),
+            EncodeBigEndian64(record.seq()));
+}
+
 }  // namespace tl::ledger

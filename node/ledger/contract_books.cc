@@ -86,6 +86,20 @@ absl::Status Post(const ContractRun& run, v1::ContractBooks position,
   if (absl::Status appended = AppendEntries(posted->entries, *book, state); !appended.ok()) {
     return appended;
   }
+  // What the run billed is one invoice of the CRO's, numbered by its book.
+  books::InvoiceContext invoicing;
+  invoicing.issuer = cro;
+  invoicing.payer = run.record.sponsor();
+  invoicing.contract_id = run.record.contract_id();
+  invoicing.currency = posted->position.currency();
+  invoicing.tx_id = run.tx_id;
+  invoicing.height = run.context.height;
+  invoicing.number = book->invoice_count() + 1;
+  if (std::optional<v1::Invoice> invoice =
+          books::InvoiceOfRun(posted->entries, events, invoicing)) {
+    book->set_invoice_count(invoicing.number);
+    WriteInvoice(*invoice, state);
+  }
   WriteBook(*book, state);
   WriteContractBooks(posted->position, state);
   return PostSponsor(run, before, posted->entries, state);

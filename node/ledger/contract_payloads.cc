@@ -387,6 +387,13 @@ absl::StatusOr<v1::TxResult> SubmitFacts(const Call& call, const v1::FactBatch& 
     stored.set_version(version);
     *outcome.add_facts() = *judged;
     call.state.Put(state_keys::ContractFact(record->contract_id(), stored.seq()), Encode(stored));
+    // The index points at the record that last changed something: a duplicate or a rejected
+    // correction leaves it where it was (a fact only ever rejected is indexed as such).
+    const bool changed = judged->code() == v1::FACT_APPLIED || judged->code() == v1::FACT_CORRECTED;
+    if (changed || (judged->code() == v1::FACT_REJECTED &&
+                    !ReadFactById(call.state, record->contract_id(), judged->fact_id()))) {
+      IndexFact(record->contract_id(), stored, call.state);
+    }
     record->set_fact_count(stored.seq());
   }
   std::vector<v1::EventRecord> events = RecordEvents(call, version, *run, *record, &outcome);

@@ -66,6 +66,21 @@ std::string PeriodChangePrefix(std::string_view org) {
 std::string PeriodChange(std::string_view org, uint64_t seq) {
   return StrCat(PeriodChangePrefix(org), EncodeBigEndian64(seq));
 }
+std::string FactById(std::string_view contract_id, std::string_view fact_id) {
+  return StrCat("fact-by-id/", contract_id, "/", fact_id);
+}
+std::string Invoice(std::string_view invoice_id) {
+  return StrCat("invoice/", invoice_id);
+}
+std::string InvoiceByContractPrefix(std::string_view contract_id) {
+  return StrCat("invoice-by-contract/", contract_id, "/");
+}
+std::string InvoiceByContract(std::string_view contract_id, std::string_view invoice_id) {
+  return StrCat(InvoiceByContractPrefix(contract_id), invoice_id);
+}
+std::string Payment(std::string_view invoice_id, uint64_t seq) {
+  return StrCat("payment/", invoice_id, "/", EncodeBigEndian64(seq));
+}
 }  // namespace state_keys
 
 std::optional<std::string> StateOverlay::Get(std::string_view key) const {

@@ -4,6 +4,7 @@
 #include "cluster_payloads.h"
 #include "contract_payloads.h"
 #include "identity_payloads.h"
+#include "invoice_payloads.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/roles.h"
@@ -62,6 +63,7 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
 v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord& signer) {
   if (IsContractPayload(body.payload_case())) return CheckContractRole(body, signer);
   if (IsBookPayload(body.payload_case())) return CheckBookRole(body, signer);
+  if (IsInvoicePayload(body.payload_case())) return CheckInvoiceRole(body, signer);
   switch (body.payload_case()) {
     case v1::TxBody::kNote:
       return TxOk();
@@ -112,6 +114,15 @@ absl::StatusOr<v1::TxResult> ExecutePayload(const DecodedTx& tx, const v1::Membe
     case v1::TxBody::kReopenPeriod:
       result = ExecuteBookPayload(tx, signer, context, scratch);
       break;
+    case v1::TxBody::kRecordInvoice:
+    case v1::TxBody::kApproveInvoice:
+    case v1::TxBody::kRecordPayment:
+    case v1::TxBody::kConfirmReceipt: {
+      absl::StatusOr<v1::TxResult> invoice = ExecuteInvoicePayload(tx, signer, context, scratch);
+      if (!invoice.ok()) return invoice.status();
+      result = *std::move(invoice);
+      break;
+    }
     default:
       if (!IsContractPayload(tx.body.payload_case())) {
         result = TxReject(v1::TX_MALFORMED, "unknown payload");

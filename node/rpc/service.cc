@@ -2,6 +2,7 @@
 
 #include "trialledger/ledger/book_queries.h"
 #include "trialledger/ledger/contract_queries.h"
+#include "trialledger/ledger/invoice_queries.h"
 #include "trialledger/ledger/ledger_store.h"
 
 #include "trialledger/base/str_cat.h"
@@ -242,6 +243,30 @@ grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext*, const v1::GetMir
                                           v1::GetMirrorResponse* response) {
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetMirror(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::ListInvoices(grpc::ServerContext*,
+                                             const v1::ListInvoicesRequest* request,
+                                             v1::ListInvoicesResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::ListInvoices(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetInvoice(grpc::ServerContext*,
+                                           const v1::GetInvoiceRequest* request,
+                                           v1::GetInvoiceResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetInvoice(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::GetInvoiceMatch(grpc::ServerContext*,
+                                                const v1::GetInvoiceMatchRequest* request,
+                                                v1::GetInvoiceMatchResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetInvoiceMatch(state, *request, response);
   });
 }
 

@@ -189,4 +189,22 @@ absl::StatusOr<v1::GetMirrorResponse> LedgerClient::GetMirror(const v1::GetMirro
                                                            request);
 }
 
+absl::StatusOr<v1::ListInvoicesResponse> LedgerClient::ListInvoices(
+    const v1::ListInvoicesRequest& request) {
+  return Call<v1::ListInvoicesRequest, v1::ListInvoicesResponse>(
+      &v1::LedgerService::Stub::ListInvoices, request);
+}
+
+absl::StatusOr<v1::GetInvoiceResponse> LedgerClient::GetInvoice(
+    const v1::GetInvoiceRequest& request) {
+  return Call<v1::GetInvoiceRequest, v1::GetInvoiceResponse>(&v1::LedgerService::Stub::GetInvoice,
+                                                             request);
+}
+
+absl::StatusOr<v1::GetInvoiceMatchResponse> LedgerClient::GetInvoiceMatch(
+    const v1::GetInvoiceMatchRequest& request) {
+  return Call<v1::GetInvoiceMatchRequest, v1::GetInvoiceMatchResponse>(
+      &v1::LedgerService::Stub::GetInvoiceMatch, request);
+}
+
 }  // namespace tl

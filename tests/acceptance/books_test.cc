@@ -251,6 +251,160 @@ TEST_F(BooksTest, AnAccountMapNamesOnlyTheChartsAccounts) {
   EXPECT_EQ(balances["revenue_services"]["erp_code"], "");  // no longer mapped
 }
 
+// The invoice cycle with the sponsor's and the CRO's own keys. The contract's billing issued
+// three CRO invoices, one per transaction that billed: the five sites (150,000.00 less the 10 %
+// holdback: 135,000.00), FPI (100,000.00 less 10 %: 90,000.00) and the grant re-billed at cost
+// (12,500.00). The sponsor approves and pays the first in two parts; the CRO confirms both. Then
+// a site's own invoice from outside the ledger: recorded by one finance member, approved by
+// another, one line with evidence and one without (which needs an override).
+TEST_F(BooksTest, InvoicesAreApprovedPaidAndReceivedOnBothBooks) {
+  json invoices = RunJson("", {"invoice", "list", "--contract", "acme-301"});
+  ASSERT_EQ(invoices.size(), 3u) << invoices;
+  const std::vector<std::string> totals = {"135000.00", "90000.00", "12500.00"};
+  for (size_t i = 0; i < totals.size(); ++i) {
+    EXPECT_EQ(invoices[i]["invoice"], "northwind-cro/INV-0000000" + std::to_string(i + 1));
+    EXPECT_EQ(invoices[i]["total"], totals[i]);
+    EXPECT_EQ(invoices[i]["status"], "awaiting_approval");
+    EXPECT_EQ(invoices[i]["payer"], "acme-bio");
+  }
+  json match = RunJson("", {"report", "invoice-match", "--contract", "acme-301"});
+  ASSERT_EQ(match["lines"].size(), 3u) << match;
+  for (const json& line : match["lines"]) {
+    EXPECT_EQ(line["status"], "matched") << line;
+    EXPECT_EQ(line["evidence"][0]["state"], "applied") << line;
+  }
+
+  const std::string first = "northwind-cro/INV-00000001";
+  ExpectRefused(Run("northwind-cro-finance", {"invoice", "approve", first}), "payer's finance");
+  ExpectRefused(Run("acme-bio-clinops", {"invoice", "approve", first}), "finance role");
+  ExpectRefused(Run("acme-bio-finance",
+                    {"invoice", "pay", first, "--amount", "USD 1.00", "--date", "2026-11-25"}),
+                "not approved");
+  ASSERT_EQ(RunJson("acme-bio-finance", {"invoice", "approve", first})["result"], "ok");
+  ExpectRefused(Run("acme-bio-finance", {"invoice", "approve", first}), "not awaiting approval");
+  ASSERT_EQ(
+      RunJson("acme-bio-finance", {"invoice", "pay", first, "--amount", "USD 100,000.00", "--date",
+                                   "2026-11-25", "--reference", "WIRE-1"})["result"],
+      "ok");
+  ExpectRefused(Run("acme-bio-finance",
+                    {"invoice", "pay", first, "--amount", "USD 35,000.01", "--date", "2026-11-26"}),
+                "outstanding");
+  ASSERT_EQ(
+      RunJson("acme-bio-finance", {"invoice", "pay", first, "--amount", "USD 35,000.00", "--date",
+                                   "2026-11-26", "--reference", "WIRE-2"})["result"],
+      "ok");
+  ExpectRefused(Run("acme-bio-finance", {"invoice", "confirm-receipt", first, "--payment", "1"}),
+                "issuer's finance");
+  for (const std::string payment : {"1", "2"}) {
+    ASSERT_EQ(RunJson("northwind-cro-finance",
+                      {"invoice", "confirm-receipt", first, "--payment", payment})["result"],
+              "ok");
+  }
+  ExpectRefused(
+      Run("northwind-cro-finance", {"invoice", "confirm-receipt", first, "--payment", "2"}),
+      "already confirmed");
+  json shown = RunJson("", {"invoice", "show", first});
+  EXPECT_EQ(shown["status"], "paid");
+  EXPECT_EQ(shown["paid"], "135000.00");
+  EXPECT_EQ(shown["received"], "135000.00");
+  EXPECT_EQ(shown["approved_by"], "acme-bio-finance");
+  ASSERT_EQ(shown["payments"].size(), 2u);
+  EXPECT_EQ(shown["payments"][1]["reference"], "WIRE-2");
+  EXPECT_EQ(shown["payments"][1]["confirmed_by"], "northwind-cro-finance");
+
+  // Both books see the same payments: 135,000.00 of cash out and in.
+  std::map<std::string, json> sponsor = Balances("acme-bio", "2026-11");
+  EXPECT_EQ(sponsor["cash"]["credit"], "135000.00");
+  EXPECT_EQ(sponsor["accounts_payable"]["debit"], "135000.00");
+  EXPECT_EQ(sponsor["accounts_payable"]["balance"], "-102500.00");  // 237,500 - 135,000
+  std::map<std::string, json> cro = Balances("northwind-cro", "2026-11");
+  EXPECT_EQ(cro["cash"]["debit"], "135000.00");
+  EXPECT_EQ(cro["accounts_receivable"]["credit"], "135000.00");
+  EXPECT_EQ(cro["accounts_receivable"]["balance"], "102500.00");
+
+  // A second finance member for the sponsor, so that recording and approving are two people.
+  const std::string controller_key = dir_.Sub("controller.key");
+  json key = RunJson("", {"keys", "gen", "--out", controller_key, "--name", "controller"});
+  ASSERT_EQ(RunJson("acme-bio-admin", {"member", "add", "--name", "controller", "--public-key",
+                                       key["public_key"], "--roles", "finance"})["result"],
+            "ok");
+  const std::string lines = WriteFile("site-invoice.json", R"({"lines": [
+      {"item": "screening visit, subject 101-001", "amount": "USD 2,400.00",
+       "evidence": ["rave-edc/SCR-101-001"]},
+      {"item": "travel", "amount": "USD 300.00"}]})");
+  ExpectRefused(
+      Run("acme-bio-clinops", {"invoice", "record", "--contract", "acme-301", "--payee", "site-101",
+                               "--number", "S101-42", "--date", "2026-11-20", "--file", lines}),
+      "finance role");
+  // Bad invoices are refused where they enter, naming what is wrong, and leave nothing behind.
+  for (const auto& [bad_lines, needle] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"lines": [{"item": "visit", "amount": "EUR 10.00"}]})", "the contract is in USD"},
+           {R"({"lines": [{"item": "visit", "amount": "USD 0.00"}]})", "line 1: the amount"},
+           {R"({"lines": [{"item": "credit", "amount": "USD -5.00"}]})", "total must be positive"},
+           {R"({"lines": [{"item": "", "amount": "USD 5.00"}]})", "line 1: the item is missing"},
+           {R"({"lines": [{"amount": "USD 5.00"}]})", "needs \"item\""},
+           {R"({"lines": []})", "1 to 200 lines"}}) {
+    ExpectRefused(
+        Run("acme-bio-finance", {"invoice", "record", "--contract", "acme-301", "--payee",
+                                 "site-101", "--number", "S101-41", "--date", "2026-11-20",
+                                 "--file", WriteFile("bad-invoice.json", bad_lines)}),
+        needle);
+  }
+  ExpectRefused(
+      Run("acme-bio-finance", {"invoice", "record", "--contract", "acme-301", "--payee", "site-101",
+                               "--number", "S101-41", "--date", "2026-11-31", "--file", lines}),
+      "--date");
+  ASSERT_EQ(RunJson("acme-bio-finance",
+                    {"invoice", "record", "--contract", "acme-301", "--payee", "site-101",
+                     "--number", "S101-42", "--date", "2026-11-20", "--file", lines})["result"],
+            "ok");
+  const std::string site = "acme-bio/REC-00000001";
+  ExpectRefused(Run("acme-bio-finance", {"invoice", "approve", site}), "which they recorded");
+  auto as_controller = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--key", controller_key});
+    return network_->Cli(0, args);
+  };
+  ExpectRefused(as_controller({"invoice", "approve", site}), "line 2 (travel)");
+  json site_match = RunJson("", {"invoice", "show", site})["match"];
+  ASSERT_EQ(site_match.size(), 2u);
+  EXPECT_EQ(site_match[0]["status"], "over_billed");  // nothing accrued for a site's own bill
+  EXPECT_EQ(site_match[0]["evidence"][0]["kind"], "subject_screened");
+  EXPECT_EQ(site_match[0]["needs_override"], false);
+  EXPECT_EQ(site_match[1]["status"], "no_evidence");
+  EXPECT_EQ(site_match[1]["needs_override"], true);
+  CommandResult approved =
+      as_controller({"invoice", "approve", site, "--override", "travel agreed by e-mail"});
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  json approved_site = RunJson("", {"invoice", "show", site});
+  EXPECT_EQ(approved_site["status"], "approved");
+  EXPECT_EQ(approved_site["approved_by"], "controller");
+  EXPECT_EQ(approved_site["recorded_by"], "acme-bio-finance");
+  EXPECT_EQ(approved_site["override_reason"], "travel agreed by e-mail");
+  // Expense and payable of 2,700.00 on approval, dated on the approval's day (today: the block's
+  // time), in the sponsor's open period; the mirror names it.
+  json journal = RunJson("", {"journal", "list", "--book", "acme-bio"});
+  const json& approval = journal.back();
+  EXPECT_EQ(approval["kind"], "invoice_received");
+  EXPECT_EQ(approval["amount"], "2700.00");
+  sponsor = Balances("acme-bio", approval["period"]);
+  EXPECT_EQ(sponsor["rd_expense"]["debit"], "154950.00");         // 141,500 + 10,750 + 2,700
+  EXPECT_EQ(sponsor["accounts_payable"]["credit"], "240200.00");  // 237,500 + 2,700
+  json mirror = RunJson("", {"report", "mirror", "--contract", "acme-301"});
+  bool named = false;
+  for (const json& period : mirror["periods"]) {
+    for (const json& difference : period["differences"]) {
+      EXPECT_EQ(difference["reason"].get<std::string>().find("without a known cause"),
+                std::string::npos)
+          << difference;
+      if (difference["amount"] == "2700.00") {
+        named =
+            difference["reason"].get<std::string>().find("outside the ledger") != std::string::npos;
+      }
+    }
+  }
+  EXPECT_TRUE(named) << mirror;
+}
+
 TEST_F(BooksTest, EveryDataDirVerifiesWithItsJournal) {
   AwaitSameHead();
   for (int node = 0; node < network_->size(); ++node)

@@ -14,6 +14,10 @@ inline constexpr size_t kNoteTextBytesMax = 4 * 1024;  // Note.text
 inline constexpr size_t kNameBytesMax = 64;            // org, member and node names
 inline constexpr size_t kDisplayNameBytesMax = 128;
 inline constexpr size_t kReasonBytesMax = 512;  // RevokeKey/RotateKey reason
+// Invoices from outside the ledger (RecordInvoice): lines, evidence per line, text fields.
+inline constexpr size_t kInvoiceLinesMax = 200;
+inline constexpr size_t kInvoiceEvidencePerLineMax = 50;
+inline constexpr size_t kInvoiceTextBytesMax = 256;  // number, payee, item, payment reference
 inline constexpr size_t kRolesPerMemberMax = 16;
 inline constexpr size_t kBlockTxsMax = 2000;                // transactions in one block
 inline constexpr size_t kBlockBytesMax = 8 * 1024 * 1024;   // one encoded Block with results

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -206,6 +207,77 @@ struct SponsorContext {
 absl::StatusOr<std::vector<v1::JournalEntry>> PostSponsorMirror(
     std::span<const v1::JournalEntry> cro_entries, CroFigures before,
     const SponsorContext& context);
+
+// ---- Invoices, approval and payment ------------------------------------------------------------
+
+struct InvoiceContext {
+  std::string issuer, payer, contract_id, currency;
+  std::string tx_id;  // raw 32 bytes
+  uint64_t height = 0;
+  uint64_t number = 0;  // the issuer's BookRecord.invoice_count + 1
+};
+
+// "<book>/<series>-<number, 8 digits>": "northwind-cro/INV-00000003", "acme-bio/REC-00000001".
+std::string InvoiceId(std::string_view book, std::string_view series, uint64_t number);
+
+// The CRO's invoice for one contract run: a line per billing entry of `cro_entries` (an
+// invoice_due of the contract, or a pass-through re-billed), its item and holdback from the
+// event that raised it and the fact that caused it as evidence; dated on the first line's date.
+// nullopt when the run bills nothing. Numbered "<issuer>/INV-<number, 8 digits>".
+std::optional<v1::Invoice> InvoiceOfRun(std::span<const v1::JournalEntry> cro_entries,
+                                        std::span<const CroEvent> events,
+                                        const InvoiceContext& context);
+
+// Where an entry that no contract event caused (approval, payment, receipt) goes.
+struct EntryContext {
+  std::string book, contract_id, closed_through;
+  std::string tx_id;  // raw 32 bytes
+  uint64_t height = 0;
+  uint64_t seq = 0;  // BookRecord.entry_count + 1
+  // The contract's figures for the entry to carry (JournalEntry fields 16-18).
+  int64_t transaction_price_minor = 0, revenue_to_date_minor = 0, billed_to_date_minor = 0;
+};
+
+// The sponsor approves an invoice from outside the ledger: Cr accounts_payable its total,
+// Dr accrued_clinical_costs what was accrued for the same work, and the difference to
+// rd_expense: a change in estimate (ENTRY_KIND_CATCH_UP when anything was accrued), dated
+// `date_ms` (the approval's day) and so booked in the current open period, never in a closed one.
+absl::StatusOr<v1::JournalEntry> PostOutsideInvoiceApproved(const v1::Invoice& invoice,
+                                                            int64_t accrued_minor, int64_t date_ms,
+                                                            const EntryContext& context);
+// A payment: the sponsor's Dr accounts_payable / Cr cash, or (received) the CRO's Dr cash /
+// Cr accounts_receivable; dated on the payment's date.
+v1::JournalEntry PostPayment(const v1::Invoice& invoice, const v1::Payment& payment, bool received,
+                             const EntryContext& context);
+
+// The three-way match of one invoice line: what the invoice bills, the evidence that earns it and
+// the accrual it relieves.
+struct EvidenceState {
+  std::string fact_id;
+  std::string kind;  // the fact's kind ("visit_completed"), "" when not on the ledger
+  int64_t date_ms = 0;
+  bool valid = false;  // applied and not since retracted or rejected
+  std::string state;   // "applied", "corrected", "retracted", "rejected", "not on the ledger"
+};
+struct MatchLine {
+  std::string invoice_id;
+  uint32_t line = 0;
+  std::string item;
+  int64_t billed_minor = 0;
+  std::vector<EvidenceState> evidence;
+  int64_t accrued_minor = 0;     // the accrual it relieves
+  int64_t difference_minor = 0;  // billed − accrued
+  std::string status;            // "matched", "over_billed", "under_billed" or "no_evidence"
+  std::string reason;            // why it does not match; "" when it does
+  bool needs_override = false;   // approval needs an override with a reason
+};
+// `evidence_of` answers for a fact id of the contract. A CRO invoice was received against the
+// sponsor's mirror accrual in the block that issued it: its lines relieve what they bill. An
+// outside invoice relieves `accrued_for_outside` per line (nothing under the mirror measure).
+std::vector<MatchLine> MatchInvoice(
+    const v1::Invoice& invoice,
+    const std::function<EvidenceState(std::string_view fact_id)>& evidence_of,
+    const std::function<int64_t(const v1::InvoiceLine&)>& accrued_for_outside);
 
 // ---- Reports -----------------------------------------------------------------------------------
 // Over a book's journal entries in seq order (and, for the account map, its record). Money in

@@ -44,4 +44,16 @@ std::optional<v1::JournalEntry> ReadJournalEntry(const StateReader& state, std::
 // "<book>/<seq>" as JournalEntry.entry_id writes it; nullopt unless well formed.
 std::optional<std::pair<std::string, uint64_t>> ParseEntryId(std::string_view entry_id);
 
+// Invoices and their payments (the invoice cycle, docs/books.md).
+std::optional<v1::Invoice> ReadInvoice(const StateReader& state, std::string_view invoice_id);
+void WriteInvoice(const v1::Invoice& invoice, StateOverlay& state);  // and its contract index
+std::optional<v1::Payment> ReadPayment(const StateReader& state, std::string_view invoice_id,
+                                       uint64_t seq);
+void WritePayment(const v1::Payment& payment, StateOverlay& state);
+
+// The latest record of a fact of a contract, by its id (FactOutcome.fact_id).
+std::optional<v1::FactRecord> ReadFactById(const StateReader& state, std::string_view contract_id,
+                                           std::string_view fact_id);
+void IndexFact(std::string_view contract_id, const v1::FactRecord& record, StateOverlay& state);
+
 }  // namespace tl::ledger

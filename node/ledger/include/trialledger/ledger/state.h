@@ -21,6 +21,10 @@
 //   journal/<org>/<seq>        JournalEntry, seq 8 bytes big-endian from 1
 //   journal-by-contract/<org>/<contract id>/<seq>  "" (an index of the book's entries)
 //   book-period/<org>/<seq>    PeriodChange, seq 8 bytes big-endian from 1
+//   fact-by-id/<contract id>/<fact id>  the seq of the fact's latest record (8 bytes big-endian)
+//   invoice/<invoice id>       Invoice ("<issuer>/INV-..." or "<payer>/REC-...")
+//   invoice-by-contract/<contract id>/<invoice id>  "" (an index of the contract's invoices)
+//   payment/<invoice id>/<seq> Payment, seq 8 bytes big-endian from 1
 #pragma once
 
 #include <cstdint>
@@ -56,6 +60,11 @@ std::string JournalPrefix(std::string_view org);
 std::string JournalByContract(std::string_view org, std::string_view contract_id, uint64_t seq);
 std::string JournalByContractPrefix(std::string_view org, std::string_view contract_id);
 std::string PeriodChange(std::string_view org, uint64_t seq);
+std::string FactById(std::string_view contract_id, std::string_view fact_id);
+std::string Invoice(std::string_view invoice_id);
+std::string InvoiceByContractPrefix(std::string_view contract_id);
+std::string InvoiceByContract(std::string_view contract_id, std::string_view invoice_id);
+std::string Payment(std::string_view invoice_id, uint64_t seq);
 std::string PeriodChangePrefix(std::string_view org);
 inline constexpr std::string_view kNodePrefix = "node/";
 inline constexpr std::string_view kContractPrefix = "contract/";

@@ -62,6 +62,13 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                               v1::GetDisclosuresResponse* response) override;
   grpc::Status GetMirror(grpc::ServerContext* context, const v1::GetMirrorRequest* request,
                          v1::GetMirrorResponse* response) override;
+  grpc::Status ListInvoices(grpc::ServerContext* context, const v1::ListInvoicesRequest* request,
+                            v1::ListInvoicesResponse* response) override;
+  grpc::Status GetInvoice(grpc::ServerContext* context, const v1::GetInvoiceRequest* request,
+                          v1::GetInvoiceResponse* response) override;
+  grpc::Status GetInvoiceMatch(grpc::ServerContext* context,
+                               const v1::GetInvoiceMatchRequest* request,
+                               v1::GetInvoiceMatchResponse* response) override;
 
  private:
   Node& node_;
