@@ -10,6 +10,7 @@ TL_PACKAGES=(
   libsodium-dev libleveldb-dev libsnappy-dev libboost-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev
+  libxml2-dev libcsv-dev tzdata
   clang libclang-rt-14-dev
   lua5.4
 )

@@ -1,0 +1,64 @@
+// What every feed importer returns: the facts it read, each with where it came from, and a report
+// of the records it skipped. The facts are ready to go into a FactBatch (facts.proto) and be
+// signed by the caller; nothing here talks to a ledger.
+//
+//   absl::StatusOr<ImportResult> result = ImportOdmFile(path, mapping, {.strict = false});
+//   if (!result.ok()) return result.status();       // I/O, malformed XML, or strict mode
+//   for (const Skipped& s : result->report.skipped)  // "rave.xml:12807: subject ...: ..."
+//     std::cerr << FormatSkipped(s) << "\n";
+//
+// Strict mode stops at the first bad record with an error that says the same thing as the
+// skipped entry would; the default skips the record, counts it and lists it (docs/feeds.md).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "trialledger/v1/facts.pb.h"
+
+namespace tl::feeds {
+
+struct ImportOptions {
+  // Stop at the first record that cannot become a fact, instead of skipping it.
+  bool strict = false;
+};
+
+// Where a fact came from: enough for an auditor to find the source record. The fact itself keeps
+// the user, reason and timestamp (facts.proto has no field for the rest).
+struct FactOrigin {
+  int64_t line = 0;        // line of the record (ODM: the data element; CSV: first line)
+  std::string source_id;   // ODM AuditRecord SourceID, CSV/JSON record_id
+  std::string location;    // ODM AuditRecord LocationRef LocationOID
+  std::string audit_time;  // the timestamp as the file wrote it
+  std::string key;         // the fields the source_record_id is a hash of (docs/feeds.md)
+};
+
+struct ImportedFact {
+  trialledger::v1::Fact fact;
+  FactOrigin origin;
+};
+
+// A record that did not become a fact.
+struct Skipped {
+  std::string file;
+  int64_t line = 0;
+  std::string record;  // e.g. "subject P001, StudyEventData VISIT_1, FormData PAGE_1"
+  std::string reason;
+};
+
+struct ImportReport {
+  int64_t records_read = 0;  // ODM: data elements seen; CSV/JSON: records
+  int64_t skipped_count = 0;
+  std::vector<Skipped> skipped;  // the first limits::kSkippedListedMax of them
+};
+
+struct ImportResult {
+  std::vector<ImportedFact> facts;
+  ImportReport report;
+};
+
+// "file:line: record: reason", the form strict-mode errors take too.
+std::string FormatSkipped(const Skipped& skipped);
+
+}  // namespace tl::feeds
