@@ -99,6 +99,17 @@ absl::StatusOr<EventMeaning> ApplyEvent(const ContractTerms& terms, const CroEve
 // ---- Entries (journal.cc)
 // -------------------------------------------------------------------------
 
+// Adds a line moving `account` by `delta_minor`, where an increase of the account is a debit (or,
+// when `credit_increases`, a credit); no line for no movement.
+void AddMovement(v1::JournalEntry* entry, std::string_view account, std::string_view currency,
+                 int64_t delta_minor, bool credit_increases);
+
+// The sponsor's net position on a contract or payee (expense to date less invoiced): accrued
+// clinical costs while positive, prepaid clinical costs while negative. The lines that move it
+// from `net_before_minor` to `net_after_minor` (across zero: both).
+void MoveNetPosition(v1::JournalEntry* entry, std::string_view currency, int64_t net_before_minor,
+                     int64_t net_after_minor);
+
 // Dates `entry` on the day of `date_ms` and posts it in its period, or in the first open one
 // after `closed_through`, with `memo` saying so when it was moved.
 void DateAndPost(v1::JournalEntry* entry, int64_t date_ms, std::string_view closed_through,

@@ -45,18 +45,6 @@ int64_t Receivable(const v1::JournalEntry& entry) {
   return movement;
 }
 
-// A line moving `account` by `debit_less_credit`: a debit when positive, a credit when negative,
-// none for 0.
-void AddLine(v1::JournalEntry* entry, std::string_view account, std::string_view currency,
-             int64_t debit_less_credit) {
-  if (debit_less_credit == 0) return;
-  v1::JournalLine* line = entry->add_lines();
-  line->set_account(std::string(account));
-  line->set_currency(std::string(currency));
-  line->set_debit_minor(debit_less_credit > 0 ? debit_less_credit : 0);
-  line->set_credit_minor(debit_less_credit < 0 ? -debit_less_credit : 0);
-}
-
 v1::JournalEntry NewEntry(const EntryContext& context, v1::EntryKind kind, std::string key,
                           int64_t date_ms, std::string memo) {
   v1::JournalEntry entry;
@@ -101,6 +89,8 @@ std::optional<v1::Invoice> InvoiceOfRun(std::span<const v1::JournalEntry> cro_en
       line->set_item(TextField(*event, due ? "item" : "pass_through"));
       if (due) line->set_holdback_minor(MoneyField(*event, "holdback"));
     }
+    // The sponsor's mirror receives it in the same block against what it accrued: all of it.
+    line->set_accrued_minor(line->amount_minor());
     if (invoice.lines_size() == 1) invoice.set_date_ms(entry.effective_date_ms());
     invoice.set_total_minor(internal::Sum(invoice.total_minor(), line->amount_minor()));
   }
@@ -115,6 +105,7 @@ std::optional<v1::Invoice> InvoiceOfRun(std::span<const v1::JournalEntry> cro_en
   invoice.set_tx_id(context.tx_id);
   invoice.set_height(context.height);
   invoice.set_status(v1::INVOICE_STATUS_AWAITING_APPROVAL);
+  invoice.set_received(true);
   return invoice;
 }
 
@@ -130,9 +121,11 @@ absl::StatusOr<v1::JournalEntry> PostOutsideInvoiceApproved(const v1::Invoice& i
   v1::JournalEntry entry = NewEntry(
       context, accrued_minor != 0 ? v1::ENTRY_KIND_CATCH_UP : v1::ENTRY_KIND_INVOICE_RECEIVED,
       StrCat(context.book, ":invoice:", invoice.invoice_id()), date_ms, std::move(memo));
-  AddLine(&entry, "accrued_clinical_costs", invoice.currency(), accrued_minor);
-  AddLine(&entry, "rd_expense", invoice.currency(), true_up_minor);
-  AddLine(&entry, "accounts_payable", invoice.currency(), -invoice.total_minor());
+  entry.set_payee(invoice.issuer());
+  internal::AddMovement(&entry, "accrued_clinical_costs", invoice.currency(), accrued_minor, false);
+  internal::AddMovement(&entry, "rd_expense", invoice.currency(), true_up_minor, false);
+  internal::AddMovement(&entry, "accounts_payable", invoice.currency(), -invoice.total_minor(),
+                        false);
   if (absl::Status balanced = CheckBalanced(entry); !balanced.ok()) {
     return absl::InternalError(
         StrCat("approving ", invoice.invoice_id(), ": ", balanced.message()));
@@ -150,12 +143,15 @@ v1::JournalEntry PostPayment(const v1::Invoice& invoice, const v1::Payment& paym
       payment.date_ms(),
       StrCat(received ? "payment received for " : "payment of ", invoice.number(),
              payment.reference().empty() ? "" : StrCat(", reference ", payment.reference())));
+  entry.set_payee(invoice.issuer());
   if (received) {
-    AddLine(&entry, "cash", invoice.currency(), payment.amount_minor());
-    AddLine(&entry, "accounts_receivable", invoice.currency(), -payment.amount_minor());
+    internal::AddMovement(&entry, "cash", invoice.currency(), payment.amount_minor(), false);
+    internal::AddMovement(&entry, "accounts_receivable", invoice.currency(),
+                          -payment.amount_minor(), false);
   } else {
-    AddLine(&entry, "accounts_payable", invoice.currency(), payment.amount_minor());
-    AddLine(&entry, "cash", invoice.currency(), -payment.amount_minor());
+    internal::AddMovement(&entry, "accounts_payable", invoice.currency(), payment.amount_minor(),
+                          false);
+    internal::AddMovement(&entry, "cash", invoice.currency(), -payment.amount_minor(), false);
   }
   return entry;
 }

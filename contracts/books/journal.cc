@@ -2,6 +2,7 @@
 // "<book>/<seq>" (8 digits at least: stable and sortable); idempotency keys name the cause
 // (book, contract, transaction, event, the entry's place among the event's entries), so replaying
 // the ledger gives the same keys and an ERP that sees one twice books it once.
+#include <algorithm>
 #include <boost/multiprecision/cpp_int.hpp>
 #include <map>
 
@@ -14,6 +15,28 @@
 namespace tl::books {
 
 namespace internal {
+
+void AddMovement(v1::JournalEntry* entry, std::string_view account, std::string_view currency,
+                 int64_t delta_minor, bool credit_increases) {
+  if (delta_minor == 0) return;
+  v1::JournalLine* line = entry->add_lines();
+  line->set_account(std::string(account));
+  line->set_currency(std::string(currency));
+  const bool debit = (delta_minor > 0) != credit_increases;
+  const int64_t amount_minor = delta_minor > 0 ? delta_minor : -delta_minor;
+  line->set_debit_minor(debit ? amount_minor : 0);
+  line->set_credit_minor(debit ? 0 : amount_minor);
+}
+
+void MoveNetPosition(v1::JournalEntry* entry, std::string_view currency, int64_t net_before_minor,
+                     int64_t net_after_minor) {
+  auto accrued = [](int64_t net) { return std::max<int64_t>(net, 0); };
+  auto prepaid = [](int64_t net) { return std::max<int64_t>(-net, 0); };
+  AddMovement(entry, "prepaid_clinical_costs", currency,
+              prepaid(net_after_minor) - prepaid(net_before_minor), false);
+  AddMovement(entry, "accrued_clinical_costs", currency,
+              accrued(net_after_minor) - accrued(net_before_minor), true);
+}
 
 // The business date at 00:00 UTC of its day; a closed period moves the posting to the first open
 // one and the memo says so.

@@ -11,9 +11,13 @@ namespace {
 
 std::string MismatchReason(const v1::Invoice& invoice, int64_t difference_minor,
                            int64_t accrued_minor) {
+  if (accrued_minor == 0 && invoice.on_ledger()) {
+    return "nothing was accrued for this work when it was billed: billed ahead of the work, "
+           "prepaid until the work is accrued";
+  }
   if (accrued_minor == 0) {
     return StrCat("nothing was accrued for this work on the ledger (", invoice.issuer(),
-                  " bills from outside it and the contract accrues by the CRO's progress): "
+                  " bills from outside it, and no rate of the contract's accruals covers it): "
                   "approving books the whole line as a change in estimate");
   }
   return StrCat(difference_minor > 0 ? "billed more" : "billed less",
@@ -26,7 +30,7 @@ std::string MismatchReason(const v1::Invoice& invoice, int64_t difference_minor,
 std::vector<MatchLine> MatchInvoice(
     const v1::Invoice& invoice,
     const std::function<EvidenceState(std::string_view fact_id)>& evidence_of,
-    const std::function<int64_t(const v1::InvoiceLine&)>& accrued_for_outside) {
+    const std::function<int64_t(const v1::InvoiceLine&)>& accrued_for) {
   std::vector<MatchLine> lines;
   for (const v1::InvoiceLine& line : invoice.lines()) {
     MatchLine& match = lines.emplace_back();
@@ -45,7 +49,7 @@ std::vector<MatchLine> MatchInvoice(
     // A CRO line raised by the contract itself (a fee due at signature, a change order) has the
     // contract event as its evidence.
     const bool evidenced = !line.evidence_fact_ids().empty() || line.event_seq() != 0;
-    match.accrued_minor = invoice.on_ledger() ? line.amount_minor() : accrued_for_outside(line);
+    match.accrued_minor = invoice.received() ? line.accrued_minor() : accrued_for(line);
     match.difference_minor = internal::Sum(match.billed_minor, -match.accrued_minor);
     if (!evidenced) {
       match.status = "no_evidence";

@@ -92,7 +92,7 @@ std::string Reason(const Side& cro, const Side& sponsor, std::string_view group,
 
 std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries,
                                    std::span<const v1::JournalEntry> sponsor_entries,
-                                   PeriodGrouping grouping) {
+                                   PeriodGrouping grouping, bool sponsor_grid) {
   const Side cro = CroSide(cro_entries);
   const Side sponsor = SponsorSide(sponsor_entries);
   std::set<std::string> months;
@@ -147,7 +147,10 @@ std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries
     for (const auto& [measure, amount] : pairs) {
       if (amount == 0) continue;
       row.differences.push_back(
-          {std::string(measure), amount, Reason(cro, sponsor, row.period, grouping)});
+          {std::string(measure), amount,
+           sponsor_grid ? "the sponsor accrues this contract by its own unit-cost grid, not by "
+                          "the CRO's measure of progress"
+                        : Reason(cro, sponsor, row.period, grouping)});
     }
   }
   return rows;

@@ -24,27 +24,6 @@
 namespace tl::books {
 namespace {
 
-int64_t Accrued(int64_t net_minor) {
-  return std::max<int64_t>(net_minor, 0);
-}
-int64_t Prepaid(int64_t net_minor) {
-  return std::max<int64_t>(-net_minor, 0);
-}
-
-// Adds a line for a movement of `delta_minor` on an account whose increase is a debit (or, when
-// `credit_increases`, a credit); nothing for no movement.
-void AddMovement(v1::JournalEntry* entry, std::string_view account, std::string_view currency,
-                 int64_t delta_minor, bool credit_increases) {
-  if (delta_minor == 0) return;
-  v1::JournalLine* line = entry->add_lines();
-  line->set_account(std::string(account));
-  line->set_currency(std::string(currency));
-  const bool debit = (delta_minor > 0) != credit_increases;
-  const int64_t amount_minor = delta_minor > 0 ? delta_minor : -delta_minor;
-  line->set_debit_minor(debit ? amount_minor : 0);
-  line->set_credit_minor(debit ? 0 : amount_minor);
-}
-
 v1::EntryKind SponsorKindOf(v1::EntryKind cro_kind) {
   switch (cro_kind) {
     case v1::ENTRY_KIND_CATCH_UP:
@@ -67,6 +46,7 @@ v1::JournalEntry MirrorOf(const v1::JournalEntry& cro, const SponsorContext& con
       StrCat(context.book, ":", cro.contract_id(), ":", cro.idempotency_key()));
   entry.set_book(context.book);
   entry.set_contract_id(cro.contract_id());
+  entry.set_payee(cro.book());
   entry.set_kind(SponsorKindOf(cro.kind()));
   entry.set_obligation(cro.obligation());
   internal::DateAndPost(&entry, cro.effective_date_ms(), context.closed_through,
@@ -109,8 +89,8 @@ absl::StatusOr<std::vector<v1::JournalEntry>> PostSponsorMirror(
     v1::JournalEntry entry;
     if (const int64_t agent_minor = internal::AgentPassThroughBilled(cro); agent_minor != 0) {
       entry = MirrorOf(cro, context, seq, "pass-through billed by the CRO as agent");
-      AddMovement(&entry, "rd_expense", currency, agent_minor, false);
-      AddMovement(&entry, "accounts_payable", currency, agent_minor, true);
+      internal::AddMovement(&entry, "rd_expense", currency, agent_minor, false);
+      internal::AddMovement(&entry, "accounts_payable", currency, agent_minor, true);
     } else {
       const int64_t expense_delta = cro.revenue_to_date_minor() - expense_minor;
       const int64_t invoiced_delta = cro.billed_to_date_minor() - invoiced_minor;
@@ -121,12 +101,9 @@ absl::StatusOr<std::vector<v1::JournalEntry>> PostSponsorMirror(
       const int64_t net_after = expense_minor - invoiced_minor;
       entry =
           MirrorOf(cro, context, seq, invoiced_delta != 0 ? "CRO invoice received" : "R&D expense");
-      AddMovement(&entry, "rd_expense", currency, expense_delta, false);
-      AddMovement(&entry, "prepaid_clinical_costs", currency,
-                  Prepaid(net_after) - Prepaid(net_before), false);
-      AddMovement(&entry, "accrued_clinical_costs", currency,
-                  Accrued(net_after) - Accrued(net_before), true);
-      AddMovement(&entry, "accounts_payable", currency, invoiced_delta, true);
+      internal::AddMovement(&entry, "rd_expense", currency, expense_delta, false);
+      internal::MoveNetPosition(&entry, currency, net_before, net_after);
+      internal::AddMovement(&entry, "accounts_payable", currency, invoiced_delta, true);
     }
     entry.set_revenue_to_date_minor(expense_minor);
     entry.set_billed_to_date_minor(invoiced_minor);

@@ -271,13 +271,64 @@ struct MatchLine {
   std::string reason;            // why it does not match; "" when it does
   bool needs_override = false;   // approval needs an override with a reason
 };
-// `evidence_of` answers for a fact id of the contract. A CRO invoice was received against the
-// sponsor's mirror accrual in the block that issued it: its lines relieve what they bill. An
-// outside invoice relieves `accrued_for_outside` per line (nothing under the mirror measure).
+// `evidence_of` answers for a fact id of the contract. A line of an invoice already received
+// relieved what it records (accrued_minor); one not yet received would relieve `accrued_for`.
 std::vector<MatchLine> MatchInvoice(
     const v1::Invoice& invoice,
     const std::function<EvidenceState(std::string_view fact_id)>& evidence_of,
-    const std::function<int64_t(const v1::InvoiceLine&)>& accrued_for_outside);
+    const std::function<int64_t(const v1::InvoiceLine&)>& accrued_for);
+
+// ---- The sponsor's unit-cost grid (grid.cc) ---------------------------------------------------
+
+inline constexpr size_t kGridRatesMax = 200;
+
+// Every rate names a kind the grid knows, a payee, a positive rate within the limit and a
+// holdback of 0..100 %; no two rates for the same kind, site and visit type; the release (if
+// any) is a kind of fact. InvalidArgument naming the rate ("rate 3: ...").
+absl::Status ValidateGrid(const google::protobuf::RepeatedPtrField<v1::GridRate>& rates,
+                          std::string_view holdback_released_by);
+
+// An applied fact of the contract as the grid sees it.
+struct GridFact {
+  std::string fact_id, kind, site, subject, visit_type;
+  int64_t date_ms = 0;
+  bool replaces = false;  // a correction or a retraction: what the id accrued before is reversed
+};
+
+// The grid's per-fact records, kept by the caller (the ledger's state).
+class GridStore {
+ public:
+  virtual ~GridStore() = default;
+  virtual std::optional<v1::GridAccrual> Accrual(std::string_view fact_id) const = 0;
+  virtual std::vector<std::string> SubjectFacts(std::string_view site,
+                                                std::string_view subject) const = 0;
+  virtual void Put(const v1::GridAccrual& accrual) = 0;
+  virtual void AddSubjectFact(std::string_view site, std::string_view subject,
+                              std::string_view fact_id) = 0;
+};
+
+// The sponsor's entries for one run's applied facts under the grid, numbered from context.seq:
+// per fact the most specific rate (site and visit type, then either, then neither) is R&D
+// expense, its holdback (rounded half up, once) to accrued_holdback and the rest to the payee's
+// net position (prepaid consumed first, then accrued). A screen failure reverses the subject's
+// enrolment and randomisation; a correction or retraction reverses what its id accrued. The
+// release fact moves every payee's holdback into its accrual. `grid` keeps the payees' positions.
+absl::StatusOr<std::vector<v1::JournalEntry>> PostGridFacts(v1::AccrualGrid* grid,
+                                                            std::span<const GridFact> facts,
+                                                            GridStore& store,
+                                                            const EntryContext& context);
+
+// What is still accrued, not yet invoiced, for `line`'s evidence facts with `payee`.
+int64_t GridAccruedFor(const v1::InvoiceLine& line, std::string_view payee, const GridStore& store);
+
+// An invoice received under the grid (a CRO invoice when issued, an outside one on approval),
+// dated `date_ms`: per line the accrual for its evidence is relieved; what it bills beyond (or
+// short of) that is a change in estimate (R&D expense, the current open period), except that a
+// CRO line nothing was accrued for is billed ahead of the work: prepaid. Cr accounts_payable.
+// Marks `invoice` received, each line with what it relieved.
+absl::StatusOr<v1::JournalEntry> PostGridInvoice(v1::AccrualGrid* grid, v1::Invoice* invoice,
+                                                 GridStore& store, int64_t date_ms,
+                                                 const EntryContext& context);
 
 // ---- Reports -----------------------------------------------------------------------------------
 // Over a book's journal entries in seq order (and, for the account map, its record). Money in
@@ -338,8 +389,9 @@ struct MirrorRow {
 };
 // The tie-out of one contract's two books, group by group from the first posting in either to
 // the last. Every difference comes with its reason.
+// `sponsor_grid`: the sponsor accrues the contract by its own grid, the reason of any difference.
 std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries,
                                    std::span<const v1::JournalEntry> sponsor_entries,
-                                   PeriodGrouping grouping);
+                                   PeriodGrouping grouping, bool sponsor_grid = false);
 
 }  // namespace tl::books
