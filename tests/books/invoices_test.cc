@@ -203,7 +203,8 @@ TEST(MatchInvoice, EveryLineGetsAVerdictAndLinesWithoutEvidenceNeedAnOverride) {
   cro.set_on_ledger(true);
   cro.mutable_lines()->DeleteSubrange(2, 2);
   cro.set_received(true);
-  for (v1::InvoiceLine& line : *cro.mutable_lines()) line.set_accrued_minor(line.amount_minor());
+  for (v1::InvoiceLine& line : *cro.mutable_lines())
+    line.set_accrued_minor(line.amount_minor());
   for (const MatchLine& line :
        MatchInvoice(cro, evidence, [](const v1::InvoiceLine&) { return int64_t{0}; })) {
     EXPECT_EQ(line.status, "matched");
