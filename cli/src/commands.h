@@ -24,6 +24,7 @@ void AddFactsCommands(CLI::App& app, Context& context);
 void AddBooksCommands(CLI::App& app, Context& context);
 // `invoice` and `report invoice-match`. REQUIRES: AddBooksCommands ran (it adds `report`).
 void AddInvoiceCommands(CLI::App& app, Context& context);
+void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)
 
 // Builds the whole command tree (used by main and by tests).
 void AddAllCommands(CLI::App& app, Context& context);
