@@ -229,6 +229,61 @@ void AddDisclosures(CLI::App& report, Context& context) {
   });
 }
 
+// A grid file, every fault named with its place: "GRID.json: rate 2: ...".
+v1::SetAccrualGrid ReadGrid(const std::string& path) {
+  const std::string text = Context::Check(ReadWholeFile(path));
+  const Json json = Json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object() || !json.contains("rates") ||
+      !json["rates"].is_array()) {
+    throw CommandError{StrCat(path, ": expected {\"rates\": [...]}")};
+  }
+  v1::SetAccrualGrid grid;
+  if (json.contains("holdback_released_by")) {
+    if (!json["holdback_released_by"].is_string()) {
+      throw CommandError{StrCat(path, ": holdback_released_by is a fact kind")};
+    }
+    grid.set_holdback_released_by(json["holdback_released_by"].get<std::string>());
+  }
+  for (size_t i = 0; i < json["rates"].size(); ++i) {
+    const Json& item = json["rates"][i];
+    const std::string where = StrCat(path, ": rate ", i + 1);
+    auto text_of = [&](const char* key, bool required) -> std::string {
+      if (!item.contains(key)) {
+        if (required) throw CommandError{StrCat(where, ": \"", key, "\" is missing")};
+        return "";
+      }
+      if (!item[key].is_string()) throw CommandError{StrCat(where, ": \"", key, "\" is text")};
+      return item[key].get<std::string>();
+    };
+    if (!item.is_object()) throw CommandError{StrCat(where, ": not an object")};
+    v1::GridRate* rate = grid.add_rates();
+    rate->set_kind(text_of("kind", true));
+    rate->set_visit_type(text_of("visit_type", false));
+    rate->set_site(text_of("site", false));
+    rate->set_payee(text_of("payee", true));
+    std::string currency, why;
+    std::optional<int64_t> minor =
+        contracts::ParseMoneyText(text_of("rate", true), &currency, &why);
+    if (!minor.has_value()) throw CommandError{StrCat(where, ": rate: ", why)};
+    if (!grid.currency().empty() && currency != grid.currency()) {
+      throw CommandError{StrCat(where, ": in ", currency, ", the grid in ", grid.currency())};
+    }
+    grid.set_currency(currency);
+    rate->set_rate_minor(*minor);
+    if (item.contains("holdback_percent")) {
+      if (!item["holdback_percent"].is_number_integer()) {
+        throw CommandError{StrCat(where, ": holdback_percent is a whole number")};
+      }
+      const int64_t percent = item["holdback_percent"].get<int64_t>();
+      if (percent < 0 || percent > 100) {
+        throw CommandError{StrCat(where, ": holdback_percent is 0 to 100")};
+      }
+      rate->set_holdback_percent(static_cast<int32_t>(percent));
+    }
+  }
+  return grid;
+}
+
 void AddMirror(CLI::App& report, Context& context) {
   struct Options {
     std::string contract, by = "month", period;
@@ -366,6 +421,25 @@ void AddBooks(CLI::App& app, Context& context) {
         Context::Check(ParseAccountMap(text, *file));
     v1::SubmitTransactionResponse response = context.SubmitAndWait(
         [&](v1::TxBody& body) { *body.mutable_set_account_map()->mutable_account_map() = map; });
+    Print(SubmissionJson(response), context.format());
+  });
+
+  struct GridOptions {
+    std::string contract, file;
+  };
+  auto grid_options = std::make_shared<GridOptions>();
+  CLI::App* grid = group->add_subcommand(
+      "set-accrual-grid",
+      "Accrue a contract by your own unit-cost grid instead of the CRO's progress (sponsor "
+      "finance): GRID.json {\"holdback_released_by\", \"rates\": [{\"kind\", \"visit_type\", "
+      "\"site\", \"rate\": \"USD 800.00\", \"payee\", \"holdback_percent\"}]}");
+  grid->add_option("--contract", grid_options->contract, "contract id")->required();
+  grid->add_option("--file", grid_options->file, "GRID.json")->required();
+  grid->callback([&context, grid_options] {
+    v1::SetAccrualGrid payload = ReadGrid(grid_options->file);
+    payload.set_contract_id(grid_options->contract);
+    v1::SubmitTransactionResponse response = context.SubmitAndWait(
+        [&](v1::TxBody& body) { *body.mutable_set_accrual_grid() = payload; });
     Print(SubmissionJson(response), context.format());
   });
 

@@ -304,7 +304,8 @@ absl::Status GetMirror(const OrderedStateReader& state, const v1::GetMirrorReque
   response->set_currency(books.has_value() ? books->currency() : "");
   response->set_by(request.by());
   for (const books::MirrorRow& row :
-       books::BuildMirror(*cro_entries, *sponsor_entries, GroupingOf(request.by()))) {
+       books::BuildMirror(*cro_entries, *sponsor_entries, GroupingOf(request.by()),
+                          ReadAccrualGrid(state, record->contract_id()).has_value())) {
     v1::MirrorPeriod* period = response->add_periods();
     period->set_period(row.period);
     period->set_sponsor_expense_minor(row.sponsor_expense_minor);

@@ -19,10 +19,7 @@ std::optional<books::BookKind> BookKindOf(v1::OrgKind kind) {
 }
 
 std::optional<v1::Organization> ReadOrganization(const StateReader& state, std::string_view org) {
-  std::optional<std::string> bytes = state.Get(state_keys::Org(org));
-  v1::Organization organization;
-  if (!bytes.has_value() || !organization.ParseFromString(*bytes)) return std::nullopt;
-  return organization;
+  return ReadMessage<v1::Organization>(state, state_keys::Org(org));
 }
 
 absl::Status ValidateGenesisBooks(const GenesisDocument& genesis) {
@@ -53,10 +50,7 @@ void PutGenesisBooks(const v1::Genesis& genesis, StateOverlay& state) {
 }
 
 std::optional<v1::BookRecord> ReadBook(const StateReader& state, std::string_view org) {
-  std::optional<std::string> bytes = state.Get(state_keys::Book(org));
-  v1::BookRecord book;
-  if (!bytes.has_value() || !book.ParseFromString(*bytes)) return std::nullopt;
-  return book;
+  return ReadMessage<v1::BookRecord>(state, state_keys::Book(org));
 }
 
 void WriteBook(const v1::BookRecord& book, StateOverlay& state) {
@@ -65,10 +59,7 @@ void WriteBook(const v1::BookRecord& book, StateOverlay& state) {
 
 std::optional<v1::ContractBooks> ReadContractBooks(const StateReader& state,
                                                    std::string_view contract_id) {
-  std::optional<std::string> bytes = state.Get(state_keys::ContractBooks(contract_id));
-  v1::ContractBooks books;
-  if (!bytes.has_value() || !books.ParseFromString(*bytes)) return std::nullopt;
-  return books;
+  return ReadMessage<v1::ContractBooks>(state, state_keys::ContractBooks(contract_id));
 }
 
 void WriteContractBooks(const v1::ContractBooks& books, StateOverlay& state) {
@@ -95,10 +86,7 @@ absl::Status AppendEntries(const std::vector<v1::JournalEntry>& entries, v1::Boo
 
 std::optional<v1::JournalEntry> ReadJournalEntry(const StateReader& state, std::string_view org,
                                                  uint64_t seq) {
-  std::optional<std::string> bytes = state.Get(state_keys::JournalEntry(org, seq));
-  v1::JournalEntry entry;
-  if (!bytes.has_value() || !entry.ParseFromString(*bytes)) return std::nullopt;
-  return entry;
+  return ReadMessage<v1::JournalEntry>(state, state_keys::JournalEntry(org, seq));
 }
 
 std::optional<std::pair<std::string, uint64_t>> ParseEntryId(std::string_view entry_id) {
@@ -116,10 +104,7 @@ std::optional<std::pair<std::string, uint64_t>> ParseEntryId(std::string_view en
 }
 
 std::optional<v1::Invoice> ReadInvoice(const StateReader& state, std::string_view invoice_id) {
-  std::optional<std::string> bytes = state.Get(state_keys::Invoice(invoice_id));
-  v1::Invoice invoice;
-  if (!bytes.has_value() || !invoice.ParseFromString(*bytes)) return std::nullopt;
-  return invoice;
+  return ReadMessage<v1::Invoice>(state, state_keys::Invoice(invoice_id));
 }
 
 void WriteInvoice(const v1::Invoice& invoice, StateOverlay& state) {
@@ -129,10 +114,7 @@ void WriteInvoice(const v1::Invoice& invoice, StateOverlay& state) {
 
 std::optional<v1::Payment> ReadPayment(const StateReader& state, std::string_view invoice_id,
                                        uint64_t seq) {
-  std::optional<std::string> bytes = state.Get(state_keys::Payment(invoice_id, seq));
-  v1::Payment payment;
-  if (!bytes.has_value() || !payment.ParseFromString(*bytes)) return std::nullopt;
-  return payment;
+  return ReadMessage<v1::Payment>(state, state_keys::Payment(invoice_id, seq));
 }
 
 void WritePayment(const v1::Payment& payment, StateOverlay& state) {
@@ -143,16 +125,46 @@ std::optional<v1::FactRecord> ReadFactById(const StateReader& state, std::string
                                            std::string_view fact_id) {
   std::optional<std::string> seq = state.Get(state_keys::FactById(contract_id, fact_id));
   if (!seq.has_value() || seq->size() != 8) return std::nullopt;
-  std::optional<std::string> bytes =
-      state.Get(state_keys::ContractFact(contract_id, DecodeBigEndian64(*seq)));
-  v1::FactRecord record;
-  if (!bytes.has_value() || !record.ParseFromString(*bytes)) return std::nullopt;
-  return record;
+  return ReadMessage<v1::FactRecord>(
+      state, state_keys::ContractFact(contract_id, DecodeBigEndian64(*seq)));
 }
 
 void IndexFact(std::string_view contract_id, const v1::FactRecord& record, StateOverlay& state) {
   state.Put(state_keys::FactById(contract_id, record.outcome().fact_id()),
             EncodeBigEndian64(record.seq()));
+}
+
+std::optional<v1::AccrualGrid> ReadAccrualGrid(const StateReader& state,
+                                               std::string_view contract_id) {
+  return ReadMessage<v1::AccrualGrid>(state, state_keys::AccrualGrid(contract_id));
+}
+
+void WriteAccrualGrid(const v1::AccrualGrid& grid, StateOverlay& state) {
+  state.Put(state_keys::AccrualGrid(grid.contract_id()), Encode(grid));
+}
+
+std::optional<v1::GridAccrual> StateGridStore::Accrual(std::string_view fact_id) const {
+  return ReadMessage<v1::GridAccrual>(state_, state_keys::GridAccrual(contract_id_, fact_id));
+}
+
+std::vector<std::string> StateGridStore::SubjectFacts(std::string_view site,
+                                                      std::string_view subject) const {
+  std::optional<v1::GridSubject> record =
+      ReadMessage<v1::GridSubject>(state_, state_keys::GridSubject(contract_id_, site, subject));
+  if (!record.has_value()) return {};
+  return {record->fact_ids().begin(), record->fact_ids().end()};
+}
+
+void StateGridStore::Put(const v1::GridAccrual& accrual) {
+  state_.Put(state_keys::GridAccrual(contract_id_, accrual.fact_id()), Encode(accrual));
+}
+
+void StateGridStore::AddSubjectFact(std::string_view site, std::string_view subject,
+                                    std::string_view fact_id) {
+  const std::string key = state_keys::GridSubject(contract_id_, site, subject);
+  v1::GridSubject record = ReadMessage<v1::GridSubject>(state_, key).value_or(v1::GridSubject());
+  record.add_fact_ids(std::string(fact_id));
+  state_.Put(key, Encode(record));
 }
 
 }  // namespace tl::ledger

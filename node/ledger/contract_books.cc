@@ -6,6 +6,7 @@
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/books/books.h"
+#include "trialledger/contracts/fact_kinds.h"
 #include "trialledger/contracts/fact_payload.h"
 #include "trialledger/contracts/lifecycle.h"
 #include "trialledger/ledger/book_records.h"
@@ -21,6 +22,66 @@ std::string FactFieldOf(const v1::ContractEvent& event) {
   return "";
 }
 
+// The facts the contract applied, as the sponsor's grid sees them.
+std::vector<books::GridFact> GridFactsOf(const v1::FactBatch& batch,
+                                         const v1::ContractOutcome& outcome) {
+  std::vector<books::GridFact> facts;
+  for (int i = 0; i < batch.facts_size() && i < outcome.facts_size(); ++i) {
+    const v1::FactOutcomeCode code = outcome.facts(i).code();
+    if (code != v1::FACT_APPLIED && code != v1::FACT_CORRECTED) continue;
+    const v1::Fact& fact = batch.facts(i);
+    std::optional<contracts::FactKind> kind = contracts::FactKindOf(fact);
+    if (!kind.has_value()) continue;
+    books::GridFact& grid_fact = facts.emplace_back();
+    grid_fact.fact_id = contracts::FactId(fact);
+    grid_fact.kind = std::string(contracts::FactKindName(*kind));
+    grid_fact.date_ms = StartOfDayMs(contracts::FactDateMs(fact).value_or(0));
+    grid_fact.replaces = code == v1::FACT_CORRECTED || fact.has_retracted();
+    const v1::SubjectFact* subject = nullptr;
+    switch (fact.kind_case()) {
+      case v1::Fact::kSubjectScreened:
+        subject = &fact.subject_screened();
+        break;
+      case v1::Fact::kSubjectEnrolled:
+        subject = &fact.subject_enrolled();
+        break;
+      case v1::Fact::kSubjectRandomized:
+        subject = &fact.subject_randomized();
+        break;
+      case v1::Fact::kSubjectScreenFailed:
+        subject = &fact.subject_screen_failed();
+        break;
+      case v1::Fact::kSubjectWithdrawn:
+        subject = &fact.subject_withdrawn();
+        break;
+      case v1::Fact::kSubjectCompleted:
+        subject = &fact.subject_completed();
+        break;
+      case v1::Fact::kVisitCompleted:
+        grid_fact.site = fact.visit_completed().site();
+        grid_fact.subject = fact.visit_completed().subject();
+        grid_fact.visit_type = fact.visit_completed().visit_type();
+        break;
+      case v1::Fact::kSiteActivated:
+        grid_fact.site = fact.site_activated().site();
+        break;
+      case v1::Fact::kSiteClosed:
+        grid_fact.site = fact.site_closed().site();
+        break;
+      case v1::Fact::kMonitoringVisit:
+        grid_fact.site = fact.monitoring_visit().site();
+        break;
+      default:
+        break;
+    }
+    if (subject != nullptr) {
+      grid_fact.site = subject->site();
+      grid_fact.subject = subject->subject();
+    }
+  }
+  return facts;
+}
+
 // The CRO's contract figures in `position`: revenue to date over every obligation, billed.
 books::CroFigures FiguresOf(const v1::ContractBooks& position) {
   books::CroFigures figures;
@@ -31,27 +92,70 @@ books::CroFigures FiguresOf(const v1::ContractBooks& position) {
   return figures;
 }
 
-// The sponsor's side of the same run (mirror measure): its entries follow the CRO's, in the same
-// write set, so the two books never disagree about a block.
+// Where the sponsor's next entries go, carrying the CRO's current figures of the contract.
+books::EntryContext SponsorEntries(const ContractRun& run, const v1::BookRecord& book,
+                                   const v1::ContractBooks& position) {
+  books::EntryContext context;
+  context.book = book.book();
+  context.contract_id = run.record.contract_id();
+  context.closed_through = book.closed_through();
+  context.tx_id = run.tx_id;
+  context.height = run.context.height;
+  context.seq = book.entry_count() + 1;
+  context.transaction_price_minor = position.transaction_price_minor();
+  const books::CroFigures figures = FiguresOf(position);
+  context.revenue_to_date_minor = figures.revenue_to_date_minor;
+  context.billed_to_date_minor = figures.billed_to_date_minor;
+  return context;
+}
+
+// The sponsor's side of the same run, in the same write set, so the two books never disagree
+// about a block: under its grid, the facts' accruals and the CRO invoice received against them;
+// otherwise the mirror of the CRO's entries.
 absl::Status PostSponsor(const ContractRun& run, books::CroFigures before,
-                         const std::vector<v1::JournalEntry>& cro_entries, StateOverlay& state) {
+                         const books::Posting& cro, std::optional<v1::Invoice>& invoice,
+                         const std::vector<books::GridFact>& grid_facts, StateOverlay& state) {
   const std::string& sponsor = run.record.sponsor();
   std::optional<v1::BookRecord> book = ReadBook(state, sponsor);
   if (!book.has_value()) {
     return absl::DataLossError(StrCat("the sponsor '", sponsor, "' of contract ",
                                       run.record.contract_id(), " has no book record"));
   }
-  books::SponsorContext context;
-  context.book = sponsor;
-  context.closed_through = book->closed_through();
-  context.next_seq = book->entry_count() + 1;
-  absl::StatusOr<std::vector<v1::JournalEntry>> entries =
-      books::PostSponsorMirror(cro_entries, before, context);
-  if (!entries.ok()) {
-    return absl::DataLossError(StrCat("the sponsor's books of contract ", run.record.contract_id(),
-                                      ": ", entries.status().message()));
+  std::vector<v1::JournalEntry> entries;
+  absl::Status posted = absl::OkStatus();
+  if (std::optional<v1::AccrualGrid> grid = ReadAccrualGrid(state, run.record.contract_id())) {
+    StateGridStore store(state, run.record.contract_id());
+    absl::StatusOr<std::vector<v1::JournalEntry>> accrued =
+        books::PostGridFacts(&*grid, grid_facts, store, SponsorEntries(run, *book, cro.position));
+    if (!accrued.ok()) {
+      posted = accrued.status();
+    } else {
+      entries = *std::move(accrued);
+      if (invoice.has_value()) {
+        books::EntryContext context = SponsorEntries(run, *book, cro.position);
+        context.seq += entries.size();
+        absl::StatusOr<v1::JournalEntry> received =
+            books::PostGridInvoice(&*grid, &*invoice, store, invoice->date_ms(), context);
+        if (received.ok()) entries.push_back(*std::move(received));
+        posted = received.status();
+      }
+    }
+    WriteAccrualGrid(*grid, state);
+  } else {
+    books::SponsorContext context;
+    context.book = sponsor;
+    context.closed_through = book->closed_through();
+    context.next_seq = book->entry_count() + 1;
+    absl::StatusOr<std::vector<v1::JournalEntry>> mirrored =
+        books::PostSponsorMirror(cro.entries, before, context);
+    if (mirrored.ok()) entries = *std::move(mirrored);
+    posted = mirrored.status();
   }
-  if (absl::Status appended = AppendEntries(*entries, *book, state); !appended.ok()) {
+  if (!posted.ok()) {
+    return absl::DataLossError(StrCat("the sponsor's books of contract ", run.record.contract_id(),
+                                      ": ", posted.message()));
+  }
+  if (absl::Status appended = AppendEntries(entries, *book, state); !appended.ok()) {
     return appended;
   }
   WriteBook(*book, state);
@@ -61,7 +165,8 @@ absl::Status PostSponsor(const ContractRun& run, books::CroFigures before,
 // Posts `events` with their causes to the CRO's book, and their mirror to the sponsor's, and
 // stores the result.
 absl::Status Post(const ContractRun& run, v1::ContractBooks position,
-                  const std::vector<books::CroEvent>& events, StateOverlay& state) {
+                  const std::vector<books::CroEvent>& events,
+                  const std::vector<books::GridFact>& grid_facts, StateOverlay& state) {
   const std::string& cro = run.record.cro();
   std::optional<v1::BookRecord> book = ReadBook(state, cro);
   if (!book.has_value()) {
@@ -95,14 +200,16 @@ absl::Status Post(const ContractRun& run, v1::ContractBooks position,
   invoicing.tx_id = run.tx_id;
   invoicing.height = run.context.height;
   invoicing.number = book->invoice_count() + 1;
-  if (std::optional<v1::Invoice> invoice =
-          books::InvoiceOfRun(posted->entries, events, invoicing)) {
-    book->set_invoice_count(invoicing.number);
-    WriteInvoice(*invoice, state);
-  }
+  std::optional<v1::Invoice> invoice = books::InvoiceOfRun(posted->entries, events, invoicing);
+  if (invoice.has_value()) book->set_invoice_count(invoicing.number);
   WriteBook(*book, state);
   WriteContractBooks(posted->position, state);
-  return PostSponsor(run, before, posted->entries, state);
+  // The sponsor receives the invoice in the same block; what each line relieved is kept on it.
+  if (absl::Status s = PostSponsor(run, before, *posted, invoice, grid_facts, state); !s.ok()) {
+    return s;
+  }
+  if (invoice.has_value()) WriteInvoice(*invoice, state);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -133,10 +240,11 @@ absl::Status PostVersionRun(const ContractRun& run, int64_t effective_date_ms,
   for (const v1::EventRecord& stored : run.events) {
     events.push_back({stored.event(), stored.seq(), {"", effective_date_ms}});
   }
-  return Post(run, std::move(position), events, state);
+  return Post(run, std::move(position), events, {}, state);
 }
 
-absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch, StateOverlay& state) {
+absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch,
+                          const v1::ContractOutcome& outcome, StateOverlay& state) {
   if (!run.context.post_books) return absl::OkStatus();
   std::optional<v1::ContractBooks> position = ReadContractBooks(state, run.record.contract_id());
   if (!position.has_value()) {
@@ -167,7 +275,7 @@ absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch, St
     }
     events.push_back({stored.event(), stored.seq(), cause});
   }
-  return Post(run, *std::move(position), events, state);
+  return Post(run, *std::move(position), events, GridFactsOf(batch, outcome), state);
 }
 
 }  // namespace tl::ledger

@@ -30,8 +30,10 @@ struct ContractRun {
 // take effect before a fact already applied.
 absl::Status PostVersionRun(const ContractRun& run, int64_t effective_date_ms, StateOverlay& state);
 
-// A SubmitFacts run: each event is posted on the date of the fact that caused it.
-absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch, StateOverlay& state);
+// A SubmitFacts run: each event is posted on the date of the fact that caused it; under the
+// sponsor's grid, the facts the contract applied (`outcome`) are the sponsor's accruals.
+absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch,
+                          const v1::ContractOutcome& outcome, StateOverlay& state);
 
 // Returns OK, a refusal of the transaction (InvalidArgument, FailedPrecondition: nothing is
 // written) or a fault of the books or the store (DataLoss, Unavailable: the node stops). Tell them

@@ -400,7 +400,7 @@ absl::StatusOr<v1::TxResult> SubmitFacts(const Call& call, const v1::FactBatch& 
   WriteContract(*record, call.state);
   absl::Status posted =
       PostFactsRun({*record, runtime->metadata(), std::move(events), call.tx.id, call.context},
-                   batch, call.state);
+                   batch, outcome, call.state);
   if (auto verdict = BooksVerdict(posted)) return *verdict;
   return Done(std::move(outcome));
 }

@@ -125,19 +125,55 @@ absl::Status Store(const v1::JournalEntry& entry, BookAndContext& next, StateOve
   return absl::OkStatus();
 }
 
+// Whether the contract has booked anything in either book.
+bool HasPostings(const v1::ContractBooks& figures) {
+  if (figures.billed_to_date_minor() != 0 || !figures.pass_through_spent().empty()) return true;
+  for (const v1::NamedAmount& revenue : figures.revenue_to_date()) {
+    if (revenue.amount_minor() != 0) return true;
+  }
+  return false;
+}
+
+// A contract its sponsor's finance acts on, with the books it has.
+struct SponsorsContract {
+  v1::ContractRecord contract;
+  v1::ContractBooks figures;
+};
+
+// `contract_id` when `signer` is of its sponsor and it has books; otherwise nullopt and the
+// refusal in `refused`. `action` says what was refused ("record invoices for").
+std::optional<SponsorsContract> SponsorsContractOf(std::string_view contract_id,
+                                                   const v1::MemberRecord& signer,
+                                                   std::string_view action,
+                                                   const StateReader& state,
+                                                   v1::TxResult* refused) {
+  std::optional<v1::ContractRecord> contract = ReadContract(state, contract_id);
+  if (!contract.has_value()) {
+    *refused = Invalid(StrCat("no contract '", contract_id, "'"));
+    return std::nullopt;
+  }
+  if (signer.member().org() != contract->sponsor()) {
+    *refused = Denied(
+        signer, StrCat(action, " contract ", contract_id, ": only its sponsor's finance may"));
+    return std::nullopt;
+  }
+  std::optional<v1::ContractBooks> figures = ReadContractBooks(state, contract_id);
+  if (!figures.has_value()) {
+    *refused = Invalid(StrCat("contract ", contract_id, " has no books yet"));
+    return std::nullopt;
+  }
+  return SponsorsContract{*std::move(contract), *std::move(figures)};
+}
+
 absl::StatusOr<v1::TxResult> RecordInvoice(const DecodedTx& tx, const v1::RecordInvoice& payload,
                                            const v1::MemberRecord& signer, const TxContext& context,
                                            StateOverlay& state) {
-  std::optional<v1::ContractRecord> contract = ReadContract(state, payload.contract_id());
-  if (!contract.has_value()) return Invalid(StrCat("no contract '", payload.contract_id(), "'"));
-  if (signer.member().org() != contract->sponsor()) {
-    return Denied(signer, StrCat("record invoices for contract ", contract->contract_id(),
-                                 ": only its sponsor's finance may"));
-  }
-  std::optional<v1::ContractBooks> figures = ReadContractBooks(state, contract->contract_id());
-  if (!figures.has_value()) {
-    return Invalid(StrCat("contract ", contract->contract_id(), " has no books yet"));
-  }
+  v1::TxResult refused;
+  std::optional<SponsorsContract> found =
+      SponsorsContractOf(payload.contract_id(), signer, "record invoices for", state, &refused);
+  if (!found.has_value()) return refused;
+  const v1::ContractRecord* contract = &found->contract;
+  const v1::ContractBooks* figures = &found->figures;
   if (absl::Status valid = ValidateRecorded(payload, figures->currency()); !valid.ok()) {
     return Invalid(StrCat("invoice ", payload.number(), ": ", valid.message()));
   }
@@ -187,10 +223,10 @@ absl::StatusOr<v1::TxResult> ApproveInvoice(const DecodedTx& tx, const v1::Appro
     return Invalid(
         StrCat("the override reason is longer than ", limits::kReasonBytesMax, " bytes"));
   }
-  const std::vector<books::MatchLine> match = books::MatchInvoice(
-      *invoice,
-      [&](std::string_view fact_id) { return EvidenceOf(state, invoice->contract_id(), fact_id); },
-      [](const v1::InvoiceLine&) { return int64_t{0}; });
+  std::optional<v1::AccrualGrid> grid = ReadAccrualGrid(state, invoice->contract_id());
+  StateGridStore store(state, invoice->contract_id());
+  const std::vector<books::MatchLine> match =
+      MatchOf(state, *invoice, grid.has_value() ? &store : nullptr);
   int64_t accrued_minor = 0;
   for (const books::MatchLine& line : match) {
     accrued_minor += line.accrued_minor;
@@ -210,8 +246,17 @@ absl::StatusOr<v1::TxResult> ApproveInvoice(const DecodedTx& tx, const v1::Appro
   absl::StatusOr<BookAndContext> next =
       NextEntry(state, invoice->payer(), invoice->contract_id(), tx, context);
   if (!next.ok()) return next.status();
-  absl::StatusOr<v1::JournalEntry> entry = books::PostOutsideInvoiceApproved(
-      *invoice, accrued_minor, context.block_time_ms, next->context);
+  absl::StatusOr<v1::JournalEntry> entry =
+      grid.has_value()
+          ? books::PostGridInvoice(&*grid, &*invoice, store, context.block_time_ms, next->context)
+          : books::PostOutsideInvoiceApproved(*invoice, accrued_minor, context.block_time_ms,
+                                              next->context);
+  if (grid.has_value()) {
+    WriteAccrualGrid(*grid, state);
+  } else {
+    invoice->set_received(true);  // under the mirror nothing outside the ledger was accrued
+  }
+  WriteInvoice(*invoice, state);
   if (!entry.ok()) return absl::DataLossError(entry.status().message());
   if (absl::Status stored = Store(*entry, *next, state); !stored.ok()) return stored;
   return TxOk();
@@ -303,11 +348,67 @@ absl::StatusOr<v1::TxResult> ConfirmReceipt(const DecodedTx& tx, const v1::Confi
   return TxOk();
 }
 
+absl::StatusOr<v1::TxResult> SetAccrualGrid(const v1::SetAccrualGrid& payload,
+                                            const v1::MemberRecord& signer,
+                                            const TxContext& context, StateOverlay& state) {
+  v1::TxResult refused;
+  std::optional<SponsorsContract> found =
+      SponsorsContractOf(payload.contract_id(), signer, "set the accrual grid of", state, &refused);
+  if (!found.has_value()) return refused;
+  const v1::ContractRecord* contract = &found->contract;
+  const v1::ContractBooks* figures = &found->figures;
+  if (payload.currency() != figures->currency()) {
+    return Invalid(StrCat("accrual grid of ", contract->contract_id(), ": rates in '",
+                          payload.currency(), "'; the contract is in ", figures->currency()));
+  }
+  if (absl::Status valid = books::ValidateGrid(payload.rates(), payload.holdback_released_by());
+      !valid.ok()) {
+    return Invalid(StrCat("accrual grid of ", contract->contract_id(), ": ", valid.message()));
+  }
+  for (const v1::GridRate& rate : payload.rates()) {
+    for (absl::Status s :
+         {CheckText("a payee", rate.payee(), true), CheckText("a site", rate.site(), false),
+          CheckText("a visit type", rate.visit_type(), false)}) {
+      if (!s.ok()) return Invalid(std::string(s.message()));
+    }
+  }
+  // A replaced grid keeps what the payees are owed and what each fact accrued; new rates apply
+  // to facts from the next one on.
+  std::optional<v1::AccrualGrid> current = ReadAccrualGrid(state, contract->contract_id());
+  // The first grid comes before anything is booked: a sponsor book half mirror and half grid
+  // would leave the mirror's accrual with nothing to relieve it.
+  if (!current.has_value() && HasPostings(*figures)) {
+    return Invalid(StrCat("accrual grid of ", contract->contract_id(),
+                          ": the sponsor's book already follows the CRO's measure (mirror) on "
+                          "this contract; a grid is set before its first posting"));
+  }
+  v1::AccrualGrid grid = current.value_or(v1::AccrualGrid());
+  grid.set_contract_id(contract->contract_id());
+  grid.set_currency(figures->currency());
+  *grid.mutable_rates() = payload.rates();
+  grid.set_holdback_released_by(payload.holdback_released_by());
+  grid.set_set_by(signer.member().name());
+  grid.set_height(context.height);
+  WriteAccrualGrid(grid, state);
+  return TxOk();
+}
+
 }  // namespace
+
+std::vector<books::MatchLine> MatchOf(const StateReader& state, const v1::Invoice& invoice,
+                                      const books::GridStore* grid) {
+  return books::MatchInvoice(
+      invoice,
+      [&](std::string_view fact_id) { return EvidenceOf(state, invoice.contract_id(), fact_id); },
+      [&](const v1::InvoiceLine& line) {
+        return grid != nullptr ? books::GridAccruedFor(line, invoice.issuer(), *grid) : int64_t{0};
+      });
+}
 
 bool IsInvoicePayload(v1::TxBody::PayloadCase payload) {
   return payload == v1::TxBody::kRecordInvoice || payload == v1::TxBody::kApproveInvoice ||
-         payload == v1::TxBody::kRecordPayment || payload == v1::TxBody::kConfirmReceipt;
+         payload == v1::TxBody::kRecordPayment || payload == v1::TxBody::kConfirmReceipt ||
+         payload == v1::TxBody::kSetAccrualGrid;
 }
 
 v1::TxResult CheckInvoiceRole(const v1::TxBody& body, const v1::MemberRecord& signer) {
@@ -315,7 +416,7 @@ v1::TxResult CheckInvoiceRole(const v1::TxBody& body, const v1::MemberRecord& si
   if (roles::Holds(signer.member().roles(), roles::kFinance)) return TxOk();
   return TxReject(v1::TX_PERMISSION_DENIED,
                   StrCat("member '", signer.member().name(), "' of '", signer.member().org(),
-                         "' lacks the finance role that invoices and payments need"),
+                         "' lacks the finance role that invoices, payments and accrual grids need"),
                   true);
 }
 
@@ -331,6 +432,8 @@ absl::StatusOr<v1::TxResult> ExecuteInvoicePayload(const DecodedTx& tx,
       return RecordPayment(tx, tx.body.record_payment(), signer, context, state);
     case v1::TxBody::kConfirmReceipt:
       return ConfirmReceipt(tx, tx.body.confirm_receipt(), signer, context, state);
+    case v1::TxBody::kSetAccrualGrid:
+      return SetAccrualGrid(tx.body.set_accrual_grid(), signer, context, state);
     default:
       return TxReject(v1::TX_MALFORMED, "not an invoice payload");
   }

@@ -81,6 +81,16 @@ std::string InvoiceByContract(std::string_view contract_id, std::string_view inv
 std::string Payment(std::string_view invoice_id, uint64_t seq) {
   return StrCat("payment/", invoice_id, "/", EncodeBigEndian64(seq));
 }
+std::string AccrualGrid(std::string_view contract_id) {
+  return StrCat("accrual-grid/", contract_id);
+}
+std::string GridAccrual(std::string_view contract_id, std::string_view fact_id) {
+  return StrCat("grid-accrual/", contract_id, "/", fact_id);
+}
+std::string GridSubject(std::string_view contract_id, std::string_view site,
+                        std::string_view subject) {
+  return StrCat("grid-subject/", contract_id, "/", site, "/", subject);
+}
 }  // namespace state_keys
 
 std::optional<std::string> StateOverlay::Get(std::string_view key) const {

@@ -117,7 +117,8 @@ absl::StatusOr<v1::TxResult> ExecutePayload(const DecodedTx& tx, const v1::Membe
     case v1::TxBody::kRecordInvoice:
     case v1::TxBody::kApproveInvoice:
     case v1::TxBody::kRecordPayment:
-    case v1::TxBody::kConfirmReceipt: {
+    case v1::TxBody::kConfirmReceipt:
+    case v1::TxBody::kSetAccrualGrid: {
       absl::StatusOr<v1::TxResult> invoice = ExecuteInvoicePayload(tx, signer, context, scratch);
       if (!invoice.ok()) return invoice.status();
       result = *std::move(invoice);

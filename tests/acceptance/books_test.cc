@@ -54,6 +54,17 @@ class BooksTest : public testing::NetworkTest {
       by_account[account["account"]] = account;
     return by_account;
   }
+
+  // A second finance member of the sponsor, so that recording and approving are two people:
+  // the path of its key.
+  std::string AddSponsorFinanceMember(const std::string& name) {
+    const std::string key_path = dir_.Sub(name + ".key");
+    json key = RunJson("", {"keys", "gen", "--out", key_path, "--name", name});
+    EXPECT_EQ(RunJson("acme-bio-admin", {"member", "add", "--name", name, "--public-key",
+                                         key["public_key"], "--roles", "finance"})["result"],
+              "ok");
+    return key_path;
+  }
 };
 
 TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
@@ -322,12 +333,15 @@ TEST_F(BooksTest, InvoicesAreApprovedPaidAndReceivedOnBothBooks) {
   EXPECT_EQ(cro["accounts_receivable"]["credit"], "135000.00");
   EXPECT_EQ(cro["accounts_receivable"]["balance"], "102500.00");
 
-  // A second finance member for the sponsor, so that recording and approving are two people.
-  const std::string controller_key = dir_.Sub("controller.key");
-  json key = RunJson("", {"keys", "gen", "--out", controller_key, "--name", "controller"});
-  ASSERT_EQ(RunJson("acme-bio-admin", {"member", "add", "--name", "controller", "--public-key",
-                                       key["public_key"], "--roles", "finance"})["result"],
-            "ok");
+  // The contract's sponsor book follows the mirror already: a grid now would strand its accrual.
+  ExpectRefused(
+      Run("acme-bio-finance", {"books", "set-accrual-grid", "--contract", "acme-301", "--file",
+                               WriteFile("late-grid.json", R"({"rates": [{"kind":
+                                           "site_activated", "rate": "USD 1.00", "payee":
+                                           "northwind-cro"}]})")}),
+      "already follows the CRO's measure");
+
+  const std::string controller_key = AddSponsorFinanceMember("controller");
   const std::string lines = WriteFile("site-invoice.json", R"({"lines": [
       {"item": "screening visit, subject 101-001", "amount": "USD 2,400.00",
        "evidence": ["rave-edc/SCR-101-001"]},
@@ -403,6 +417,156 @@ TEST_F(BooksTest, InvoicesAreApprovedPaidAndReceivedOnBothBooks) {
     }
   }
   EXPECT_TRUE(named) << mirror;
+}
+
+// The sponsor's own unit-cost grid on a per-patient contract, driven by the CRO's oracles and the
+// sponsor's finance, every figure by hand:
+//   grid   site_activated 20,000.00 (CRO) · subject_screened 800.00 (site-301, 10 % held) ·
+//          subject_randomized 1,500.00 (site-301, 10 %) · monitoring_visit 2,500.00 (CRO)
+//   Oct    site 301 activated: 20,000 accrued; the CRO's start-up invoice (20,000) relieves it.
+//          S1 and S2 screened, S1 enrolled and randomised, an unscheduled visit: 800 + 800 +
+//          1,500 accrued for site-301, 310 of it held; the CRO's per-subject invoice (5,000) has
+//          nothing accrued against it: prepaid. A monitoring visit (2,500) consumes prepaid; its
+//          invoice (2,500) relieves the accrual: prepaid 5,000 again.
+//          R&D expense 25,600.00; payable 27,500.00; accrued for site-301 2,790.00; held 310.00.
+//   then   site-301's own invoice: 720 + 720 + 1,350 for its accrued work and 1,080 for the
+//          unscheduled visit, which no rate pays: over-billed by 1,080.00, a change in estimate
+//          booked when approved, October untouched.
+TEST_F(BooksTest, TheSponsorsGridAccruesByTheUnitAndTrueUpsASiteInvoice) {
+  const std::string id = "acme-303";
+  ASSERT_EQ(RunJson("northwind-cro-finance",
+                    {"contract", "propose", kContracts + "/templates/unit_priced.sow", "--id", id,
+                     "--effective", "2026-09-15"})["result"],
+            "ok");
+  ASSERT_EQ(RunJson("acme-bio-finance", {"contract", "accept", id})["result"], "ok");
+  const std::string grid = WriteFile("grid.json", R"({"holdback_released_by": "database_lock",
+    "rates": [
+      {"kind": "site_activated", "rate": "USD 20,000.00", "payee": "northwind-cro"},
+      {"kind": "subject_screened", "rate": "USD 800.00", "payee": "site-301", "holdback_percent": 10},
+      {"kind": "subject_randomized", "rate": "USD 1,500.00", "payee": "site-301",
+       "holdback_percent": 10},
+      {"kind": "monitoring_visit", "rate": "USD 2,500.00", "payee": "northwind-cro"}]})");
+  ExpectRefused(
+      Run("northwind-cro-finance", {"books", "set-accrual-grid", "--contract", id, "--file", grid}),
+      "sponsor's finance");
+  ExpectRefused(
+      Run("acme-bio-finance",
+          {"books", "set-accrual-grid", "--contract", id, "--file",
+           WriteFile("bad-grid.json",
+                     R"({"rates": [{"kind": "lunch", "rate": "USD 1.00", "payee": "x"}]})")}),
+      "rate 1 (lunch)");
+  ExpectRefused(Run("acme-bio-finance", {"books", "set-accrual-grid", "--contract", id, "--file",
+                                         WriteFile("not-a-grid.json", "[1, 2")}),
+                "not-a-grid.json: expected {\"rates\": [...]}");
+  ExpectRefused(Run("acme-bio-finance",
+                    {"books", "set-accrual-grid", "--contract", id, "--file",
+                     WriteFile("over-held.json", R"({"rates": [{"kind": "subject_screened",
+              "rate": "USD 1.00", "payee": "site-301", "holdback_percent": 150}]})")}),
+                "over-held.json: rate 1: holdback_percent is 0 to 100");
+  ASSERT_EQ(RunJson("acme-bio-finance",
+                    {"books", "set-accrual-grid", "--contract", id, "--file", grid})["result"],
+            "ok");
+  auto submit = [&](const std::string& oracle, const std::string& name, const std::string& facts) {
+    const std::string path = WriteFile(name, R"({"facts": [)" + facts + "]}");
+    RunJson(oracle, {"facts", "submit", "--contract", id, "--file", path});
+  };
+  auto fact = [](const std::string& kind, const std::string& record, const std::string& date,
+                 const std::string& extra) {
+    return R"({"kind": ")" + kind + R"(", "source_system": "src", "source_record_id": ")" + record +
+           R"(", "source_timestamp": ")" + date + R"(T12:00:00Z", "audit": {"user":
+           "t"}, "study": "ACME-303", "date": ")" +
+           date + R"(", )" + extra + "}";
+  };
+  submit("northwind-cro-ctms", "g1.json",
+         fact("site_activated", "ACT-301", "2026-10-01", R"("site": "301")"));
+  submit(
+      "northwind-cro-edc", "g2.json",
+      fact("subject_screened", "SCR-S1", "2026-10-05", R"("site": "301", "subject": "S1")") + "," +
+          fact("subject_screened", "SCR-S2", "2026-10-06", R"("site": "301", "subject": "S2")") +
+          "," +
+          fact("subject_enrolled", "ENR-S1", "2026-10-08", R"("site": "301", "subject": "S1")") +
+          "," +
+          fact("subject_randomized", "RND-S1", "2026-10-10", R"("site": "301", "subject": "S1")") +
+          "," +
+          fact("visit_completed", "UNS-S1", "2026-10-28",
+               R"("site": "301", "subject": "S1", "visit_type": "UNSCHEDULED")"));
+  submit("northwind-cro-ctms", "g3.json",
+         fact("monitoring_visit", "MV-301-1", "2026-10-20", R"("site": "301")"));
+
+  // The sponsor's book for this contract alone: acme-bio also books acme-301.
+  auto contract_balance = [&](const std::string& period) {
+    std::map<std::string, int64_t> net;
+    const json listed_entries =
+        RunJson("", {"journal", "list", "--book", "acme-bio", "--contract", id});
+    for (const json& listed : listed_entries) {
+      if (listed["period"].get<std::string>() > period) continue;
+      // Kept in a variable: a range-for over a member of a temporary would dangle (C++20).
+      const json shown = RunJson("", {"journal", "show", listed["entry_id"]});
+      for (const json& line : shown["lines"]) {
+        auto cents = [](const json& amount) {  // "1350.00" -> 135000, exactly
+          std::string text = amount.get<std::string>();
+          std::erase(text, '.');
+          return text.empty() ? int64_t{0} : static_cast<int64_t>(std::stoll(text));
+        };
+        net[line["account"]] += cents(line["debit"]) - cents(line["credit"]);
+      }
+    }
+    return net;
+  };
+  std::map<std::string, int64_t> october = contract_balance("2026-10");
+  EXPECT_EQ(october["rd_expense"], 2'560'000);
+  EXPECT_EQ(october["accounts_payable"], -2'750'000);
+  EXPECT_EQ(october["accrued_holdback"], -31'000);
+  EXPECT_EQ(october["accrued_clinical_costs"], -279'000);
+  EXPECT_EQ(october["prepaid_clinical_costs"], 500'000);
+
+  // site-301's own invoice, recorded by one finance member and approved by another.
+  const std::string clerk_key = AddSponsorFinanceMember("ap-clerk");
+  const std::string lines = WriteFile("site-301.json", R"({"lines": [
+      {"item": "screening S1", "amount": "USD 720.00", "evidence": ["src/SCR-S1"]},
+      {"item": "screening S2", "amount": "USD 720.00", "evidence": ["src/SCR-S2"]},
+      {"item": "randomisation S1", "amount": "USD 1,350.00", "evidence": ["src/RND-S1"]},
+      {"item": "unscheduled visit S1", "amount": "USD 1,080.00", "evidence": ["src/UNS-S1"]}]})");
+  CommandResult recorded = network_->Cli(
+      0, {"--key", clerk_key, "invoice", "record", "--contract", id, "--payee", "site-301",
+          "--number", "S301-7", "--date", "2026-11-05", "--file", lines, "-o", "json"});
+  ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
+  // Invoice ids sort by book: the sponsor's recorded ones before the CRO's.
+  std::string site_invoice;
+  for (const json& invoice : RunJson("", {"invoice", "list", "--contract", id})) {
+    if (invoice["issuer"] != "site-301") continue;
+    site_invoice = invoice["invoice"];
+    EXPECT_EQ(invoice["total"], "3870.00");
+  }
+  ASSERT_FALSE(site_invoice.empty());
+  json match = RunJson("", {"report", "invoice-match", "--contract", id})["lines"];
+  std::vector<std::string> statuses;
+  for (const json& line : match) {
+    if (line["invoice"] == site_invoice) statuses.push_back(line["status"]);
+  }
+  EXPECT_EQ(statuses, (std::vector<std::string>{"matched", "matched", "matched", "over_billed"}));
+  ASSERT_EQ(RunJson("acme-bio-finance", {"invoice", "approve", site_invoice})["result"], "ok");
+  json journal = RunJson("", {"journal", "list", "--book", "acme-bio", "--contract", id});
+  const json& approval = journal.back();
+  EXPECT_EQ(approval["kind"], "catch_up");
+  EXPECT_NE(approval["period"], "2026-10");
+  // October is untouched; the true-up is in the approval's period.
+  EXPECT_EQ(contract_balance("2026-10"), october);
+  std::map<std::string, int64_t> after = contract_balance(approval["period"]);
+  EXPECT_EQ(after["rd_expense"], 2'560'000 + 108'000);
+  EXPECT_EQ(after["accrued_clinical_costs"], 0);
+  EXPECT_EQ(after["accounts_payable"], -2'750'000 - 387'000);
+  // The mirror says why the books differ: the contract follows the sponsor's grid.
+  json mirror = RunJson("", {"report", "mirror", "--contract", id});
+  ASSERT_FALSE(mirror["periods"].empty());
+  bool explained = false;
+  for (const json& period : mirror["periods"]) {
+    for (const json& difference : period["differences"]) {
+      explained =
+          explained || difference["reason"].get<std::string>().find("grid") != std::string::npos;
+    }
+  }
+  EXPECT_TRUE(explained) << mirror;
 }
 
 TEST_F(BooksTest, EveryDataDirVerifiesWithItsJournal) {

@@ -56,4 +56,25 @@ std::optional<v1::FactRecord> ReadFactById(const StateReader& state, std::string
                                            std::string_view fact_id);
 void IndexFact(std::string_view contract_id, const v1::FactRecord& record, StateOverlay& state);
 
+// The sponsor's grid of a contract, and its per-fact records through the library's interface.
+std::optional<v1::AccrualGrid> ReadAccrualGrid(const StateReader& state,
+                                               std::string_view contract_id);
+void WriteAccrualGrid(const v1::AccrualGrid& grid, StateOverlay& state);
+
+class StateGridStore : public books::GridStore {
+ public:
+  StateGridStore(StateOverlay& state, std::string contract_id)
+      : state_(state), contract_id_(std::move(contract_id)) {}
+  std::optional<v1::GridAccrual> Accrual(std::string_view fact_id) const override;
+  std::vector<std::string> SubjectFacts(std::string_view site,
+                                        std::string_view subject) const override;
+  void Put(const v1::GridAccrual& accrual) override;
+  void AddSubjectFact(std::string_view site, std::string_view subject,
+                      std::string_view fact_id) override;
+
+ private:
+  StateOverlay& state_;
+  std::string contract_id_;
+};
+
 }  // namespace tl::ledger

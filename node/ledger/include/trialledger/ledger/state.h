@@ -25,6 +25,9 @@
 //   invoice/<invoice id>       Invoice ("<issuer>/INV-..." or "<payer>/REC-...")
 //   invoice-by-contract/<contract id>/<invoice id>  "" (an index of the contract's invoices)
 //   payment/<invoice id>/<seq> Payment, seq 8 bytes big-endian from 1
+//   accrual-grid/<contract id> AccrualGrid: the sponsor's rates and payees' positions
+//   grid-accrual/<contract id>/<fact id>  GridAccrual: what one fact accrued under the grid
+//   grid-subject/<contract id>/<site>/<subject>  GridSubject: the facts that accrued for a subject
 #pragma once
 
 #include <cstdint>
@@ -65,6 +68,10 @@ std::string Invoice(std::string_view invoice_id);
 std::string InvoiceByContractPrefix(std::string_view contract_id);
 std::string InvoiceByContract(std::string_view contract_id, std::string_view invoice_id);
 std::string Payment(std::string_view invoice_id, uint64_t seq);
+std::string AccrualGrid(std::string_view contract_id);
+std::string GridAccrual(std::string_view contract_id, std::string_view fact_id);
+std::string GridSubject(std::string_view contract_id, std::string_view site,
+                        std::string_view subject);
 std::string PeriodChangePrefix(std::string_view org);
 inline constexpr std::string_view kNodePrefix = "node/";
 inline constexpr std::string_view kContractPrefix = "contract/";
@@ -83,6 +90,16 @@ class StateReader {
   // OK, or the first read failure (DataLoss for corruption, Unavailable for an I/O error).
   virtual absl::Status status() const { return absl::OkStatus(); }
 };
+
+// The message stored at `key`, or nullopt when there is none or it does not decode (callers
+// that must tell the two apart read the bytes themselves).
+template <typename Message>
+std::optional<Message> ReadMessage(const StateReader& state, std::string_view key) {
+  std::optional<std::string> bytes = state.Get(key);
+  Message message;
+  if (!bytes.has_value() || !message.ParseFromString(*bytes)) return std::nullopt;
+  return message;
+}
 
 // A reader that also lists keys in order: the read RPCs over one snapshot of the state.
 class OrderedStateReader : public StateReader {
