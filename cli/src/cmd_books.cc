@@ -17,33 +17,6 @@
 namespace tl::cli {
 namespace {
 
-v1::PeriodGrouping GroupingOf(const std::string& by) {
-  if (by == "quarter") return v1::PERIOD_GROUPING_QUARTER;
-  if (by == "year") return v1::PERIOD_GROUPING_YEAR;
-  return v1::PERIOD_GROUPING_MONTH;
-}
-
-books::PeriodGrouping BooksGrouping(const std::string& by) {
-  if (by == "quarter") return books::PeriodGrouping::kQuarter;
-  if (by == "year") return books::PeriodGrouping::kYear;
-  return books::PeriodGrouping::kMonth;
-}
-
-// --period with --by: the group the period falls in ("2026-10" by quarter: "2026-Q4").
-std::string GroupFilter(const std::string& period, const std::string& by) {
-  if (period.empty()) return "";
-  CheckPeriod(period, "--period");
-  return books::GroupOf(period, BooksGrouping(by));
-}
-
-// --by month|quarter|year and --period, which the grouped reports share.
-void AddGroupingOptions(CLI::App& command, std::string* by, std::string* period) {
-  command.add_option("--by", *by, "month, quarter or year")
-      ->check(CLI::IsMember({"month", "quarter", "year"}))
-      ->capture_default_str();
-  command.add_option("--period", *period, "only the group holding this YYYY-MM");
-}
-
 std::string EntryKindName(v1::EntryKind kind) {
   switch (kind) {
     case v1::ENTRY_KIND_REVENUE:
@@ -229,110 +202,6 @@ void AddDisclosures(CLI::App& report, Context& context) {
   });
 }
 
-// A grid file, every fault named with its place: "GRID.json: rate 2: ...".
-v1::SetAccrualGrid ReadGrid(const std::string& path) {
-  const std::string text = Context::Check(ReadWholeFile(path));
-  const Json json = Json::parse(text, nullptr, false);
-  if (json.is_discarded() || !json.is_object() || !json.contains("rates") ||
-      !json["rates"].is_array()) {
-    throw CommandError{StrCat(path, ": expected {\"rates\": [...]}")};
-  }
-  v1::SetAccrualGrid grid;
-  if (json.contains("holdback_released_by")) {
-    if (!json["holdback_released_by"].is_string()) {
-      throw CommandError{StrCat(path, ": holdback_released_by is a fact kind")};
-    }
-    grid.set_holdback_released_by(json["holdback_released_by"].get<std::string>());
-  }
-  for (size_t i = 0; i < json["rates"].size(); ++i) {
-    const Json& item = json["rates"][i];
-    const std::string where = StrCat(path, ": rate ", i + 1);
-    auto text_of = [&](const char* key, bool required) -> std::string {
-      if (!item.contains(key)) {
-        if (required) throw CommandError{StrCat(where, ": \"", key, "\" is missing")};
-        return "";
-      }
-      if (!item[key].is_string()) throw CommandError{StrCat(where, ": \"", key, "\" is text")};
-      return item[key].get<std::string>();
-    };
-    if (!item.is_object()) throw CommandError{StrCat(where, ": not an object")};
-    v1::GridRate* rate = grid.add_rates();
-    rate->set_kind(text_of("kind", true));
-    rate->set_visit_type(text_of("visit_type", false));
-    rate->set_site(text_of("site", false));
-    rate->set_payee(text_of("payee", true));
-    std::string currency, why;
-    std::optional<int64_t> minor =
-        contracts::ParseMoneyText(text_of("rate", true), &currency, &why);
-    if (!minor.has_value()) throw CommandError{StrCat(where, ": rate: ", why)};
-    if (!grid.currency().empty() && currency != grid.currency()) {
-      throw CommandError{StrCat(where, ": in ", currency, ", the grid in ", grid.currency())};
-    }
-    grid.set_currency(currency);
-    rate->set_rate_minor(*minor);
-    if (item.contains("holdback_percent")) {
-      if (!item["holdback_percent"].is_number_integer()) {
-        throw CommandError{StrCat(where, ": holdback_percent is a whole number")};
-      }
-      const int64_t percent = item["holdback_percent"].get<int64_t>();
-      if (percent < 0 || percent > 100) {
-        throw CommandError{StrCat(where, ": holdback_percent is 0 to 100")};
-      }
-      rate->set_holdback_percent(static_cast<int32_t>(percent));
-    }
-  }
-  return grid;
-}
-
-void AddMirror(CLI::App& report, Context& context) {
-  struct Options {
-    std::string contract, by = "month", period;
-  };
-  auto options = std::make_shared<Options>();
-  CLI::App* command = report.add_subcommand(
-      "mirror",
-      "One contract's two books side by side: sponsor R&D expense vs CRO revenue, accrued "
-      "liability vs contract asset, prepaid vs contract liability, every difference explained");
-  command->add_option("--contract", options->contract, "contract id")->required();
-  AddGroupingOptions(*command, &options->by, &options->period);
-  command->callback([&context, options] {
-    const std::string only = GroupFilter(options->period, options->by);
-    v1::GetMirrorRequest request;
-    request.set_contract_id(options->contract);
-    request.set_by(GroupingOf(options->by));
-    v1::GetMirrorResponse mirror = Context::Check(context.client().GetMirror(request));
-    const OutputFormat format = context.format();
-    const std::string& currency = mirror.currency();
-    Json periods = Json::array();
-    for (const v1::MirrorPeriod& p : mirror.periods()) {
-      if (!only.empty() && p.period() != only) continue;
-      Json differences = Json::array();
-      for (const v1::MirrorDifference& d : p.differences()) {
-        differences.push_back({{"measure", d.measure()},
-                               {"amount", Amount(d.amount_minor(), currency, format)},
-                               {"reason", d.reason()}});
-      }
-      periods.push_back(
-          {{"period", p.period()},
-           {"sponsor_expense", Amount(p.sponsor_expense_minor(), currency, format)},
-           {"cro_revenue", Amount(p.cro_revenue_minor(), currency, format)},
-           {"sponsor_accrued_liability",
-            Amount(p.sponsor_accrued_liability_minor(), currency, format)},
-           {"cro_contract_asset", Amount(p.cro_contract_asset_minor(), currency, format)},
-           {"sponsor_prepaid", Amount(p.sponsor_prepaid_minor(), currency, format)},
-           {"cro_contract_liability", Amount(p.cro_contract_liability_minor(), currency, format)},
-           {"differences", std::move(differences)}});
-    }
-    Print(Json{{"contract", mirror.contract_id()},
-               {"currency", currency},
-               {"by", options->by},
-               {"sponsor", mirror.sponsor()},
-               {"cro", mirror.cro()},
-               {"periods", std::move(periods)}},
-          format);
-  });
-}
-
 void AddJournal(CLI::App& app, Context& context) {
   CLI::App* journal = app.add_subcommand("journal", "A book's journal entries");
   journal->require_subcommand(1);
@@ -424,25 +293,6 @@ void AddBooks(CLI::App& app, Context& context) {
     Print(SubmissionJson(response), context.format());
   });
 
-  struct GridOptions {
-    std::string contract, file;
-  };
-  auto grid_options = std::make_shared<GridOptions>();
-  CLI::App* grid = group->add_subcommand(
-      "set-accrual-grid",
-      "Accrue a contract by your own unit-cost grid instead of the CRO's progress (sponsor "
-      "finance): GRID.json {\"holdback_released_by\", \"rates\": [{\"kind\", \"visit_type\", "
-      "\"site\", \"rate\": \"USD 800.00\", \"payee\", \"holdback_percent\"}]}");
-  grid->add_option("--contract", grid_options->contract, "contract id")->required();
-  grid->add_option("--file", grid_options->file, "GRID.json")->required();
-  grid->callback([&context, grid_options] {
-    v1::SetAccrualGrid payload = ReadGrid(grid_options->file);
-    payload.set_contract_id(grid_options->contract);
-    v1::SubmitTransactionResponse response = context.SubmitAndWait(
-        [&](v1::TxBody& body) { *body.mutable_set_accrual_grid() = payload; });
-    Print(SubmissionJson(response), context.format());
-  });
-
   auto period = std::make_shared<std::string>();
   CLI::App* close = group->add_subcommand(
       "close-period", "Close the next period of your organisation's book (finance)");
@@ -479,7 +329,6 @@ void AddBooksCommands(CLI::App& app, Context& context) {
   report->require_subcommand(1);
   AddTrialBalance(*report, context);
   AddRollforward(*report, context);
-  AddMirror(*report, context);
   AddDisclosures(*report, context);
   AddJournal(app, context);
   AddBooks(app, context);

@@ -27,6 +27,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddFactsCommands(app, context);
   AddBooksCommands(app, context);
   AddInvoiceCommands(app, context);
+  AddSponsorBooksCommands(app, context);
   AddOracleCommands(app, context);
   AddVerifyCommand(app, context);
   AddBenchCommand(app, context);

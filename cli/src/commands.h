@@ -24,6 +24,8 @@ void AddFactsCommands(CLI::App& app, Context& context);
 void AddBooksCommands(CLI::App& app, Context& context);
 // `invoice` and `report invoice-match`. REQUIRES: AddBooksCommands ran (it adds `report`).
 void AddInvoiceCommands(CLI::App& app, Context& context);
+// `report mirror`, `report accruals` and `books set-accrual-grid`. REQUIRES: AddBooksCommands ran.
+void AddSponsorBooksCommands(CLI::App& app, Context& context);
 void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)
 
 // Builds the whole command tree (used by main and by tests).

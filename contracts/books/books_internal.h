@@ -104,6 +104,9 @@ absl::StatusOr<EventMeaning> ApplyEvent(const ContractTerms& terms, const CroEve
 void AddMovement(v1::JournalEntry* entry, std::string_view account, std::string_view currency,
                  int64_t delta_minor, bool credit_increases);
 
+// How `entry` moves `account`: its debits less its credits to it.
+int64_t Movement(const v1::JournalEntry& entry, std::string_view account);
+
 // The sponsor's net position on a contract or payee (expense to date less invoiced): accrued
 // clinical costs while positive, prepaid clinical costs while negative. The lines that move it
 // from `net_before_minor` to `net_after_minor` (across zero: both).

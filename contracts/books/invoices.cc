@@ -36,13 +36,7 @@ int64_t MoneyField(const CroEvent& event, std::string_view name) {
 }
 
 int64_t Receivable(const v1::JournalEntry& entry) {
-  int64_t movement = 0;
-  for (const v1::JournalLine& line : entry.lines()) {
-    if (line.account() == "accounts_receivable") {
-      movement = internal::Sum(movement, line.debit_minor() - line.credit_minor());
-    }
-  }
-  return movement;
+  return internal::Movement(entry, "accounts_receivable");
 }
 
 v1::JournalEntry NewEntry(const EntryContext& context, v1::EntryKind kind, std::string key,

@@ -28,6 +28,16 @@ void AddMovement(v1::JournalEntry* entry, std::string_view account, std::string_
   line->set_credit_minor(debit ? 0 : amount_minor);
 }
 
+int64_t Movement(const v1::JournalEntry& entry, std::string_view account) {
+  int64_t movement = 0;
+  for (const v1::JournalLine& line : entry.lines()) {
+    if (line.account() == account) {
+      movement = Sum(movement, line.debit_minor() - line.credit_minor());
+    }
+  }
+  return movement;
+}
+
 void MoveNetPosition(v1::JournalEntry* entry, std::string_view currency, int64_t net_before_minor,
                      int64_t net_after_minor) {
   auto accrued = [](int64_t net) { return std::max<int64_t>(net, 0); };

@@ -24,15 +24,7 @@ struct Side {
   std::vector<std::pair<std::string, std::string>> moves;
 };
 
-int64_t Movement(const v1::JournalEntry& entry, std::string_view account) {
-  int64_t movement = 0;  // debit − credit
-  for (const v1::JournalLine& line : entry.lines()) {
-    if (line.account() == account) {
-      movement = internal::Sum(movement, line.debit_minor() - line.credit_minor());
-    }
-  }
-  return movement;
-}
+using internal::Movement;
 
 void NoteMove(const v1::JournalEntry& entry, Side* side) {
   const std::string dated = PeriodOf(entry.effective_date_ms());

@@ -324,4 +324,45 @@ absl::Status GetMirror(const OrderedStateReader& state, const v1::GetMirrorReque
   return absl::OkStatus();
 }
 
+absl::Status GetAccruals(const OrderedStateReader& state, const v1::GetAccrualsRequest& request,
+                         v1::GetAccrualsResponse* response) {
+  absl::StatusOr<FoundBook> book = FindBook(state, request.book());
+  if (!book.ok()) return book.status();
+  if (book->kind != books::BookKind::kSponsor) {
+    return absl::InvalidArgumentError(
+        StrCat("'", request.book(), "' is a CRO's book; accruals are a sponsor's report"));
+  }
+  if (!request.period().empty()) {
+    if (absl::Status valid = books::ValidatePeriod(request.period()); !valid.ok()) return valid;
+  }
+  absl::StatusOr<std::vector<v1::JournalEntry>> entries = BookEntries(state, request.book());
+  if (!entries.ok()) return entries.status();
+  const books::PeriodGrouping grouping = GroupingOf(request.by());
+  const std::string only =
+      request.period().empty() ? "" : books::GroupOf(request.period(), grouping);
+  response->set_book(request.book());
+  response->set_by(request.by());
+  for (const books::AccrualPeriod& group : books::BuildAccruals(*entries, grouping)) {
+    if (!only.empty() && group.period != only) continue;
+    v1::AccrualPeriod* period = response->add_periods();
+    period->set_period(group.period);
+    for (const books::AccrualRow& row : group.rows) {
+      v1::AccrualRow* out = period->add_rows();
+      out->set_contract_id(row.contract_id);
+      out->set_payee(row.payee);
+      out->set_currency(row.currency);
+      out->set_opening_accrual_minor(row.opening_accrual_minor);
+      out->set_expense_minor(row.expense_minor);
+      out->set_invoiced_minor(row.invoiced_minor);
+      out->set_paid_minor(row.paid_minor);
+      out->set_true_ups_minor(row.true_ups_minor);
+      out->set_closing_accrual_minor(row.closing_accrual_minor);
+      out->set_opening_holdback_minor(row.opening_holdback_minor);
+      out->set_holdback_minor(row.holdback_minor);
+      out->set_payable_minor(row.payable_minor);
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace tl::ledger

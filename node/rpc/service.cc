@@ -246,6 +246,14 @@ grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext*, const v1::GetMir
   });
 }
 
+grpc::Status LedgerServiceImpl::GetAccruals(grpc::ServerContext*,
+                                            const v1::GetAccrualsRequest* request,
+                                            v1::GetAccrualsResponse* response) {
+  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+    return ledger::GetAccruals(state, *request, response);
+  });
+}
+
 grpc::Status LedgerServiceImpl::ListInvoices(grpc::ServerContext*,
                                              const v1::ListInvoicesRequest* request,
                                              v1::ListInvoicesResponse* response) {

@@ -189,6 +189,12 @@ absl::StatusOr<v1::GetMirrorResponse> LedgerClient::GetMirror(const v1::GetMirro
                                                            request);
 }
 
+absl::StatusOr<v1::GetAccrualsResponse> LedgerClient::GetAccruals(
+    const v1::GetAccrualsRequest& request) {
+  return Call<v1::GetAccrualsRequest, v1::GetAccrualsResponse>(
+      &v1::LedgerService::Stub::GetAccruals, request);
+}
+
 absl::StatusOr<v1::ListInvoicesResponse> LedgerClient::ListInvoices(
     const v1::ListInvoicesRequest& request) {
   return Call<v1::ListInvoicesRequest, v1::ListInvoicesResponse>(

@@ -556,6 +556,38 @@ TEST_F(BooksTest, TheSponsorsGridAccruesByTheUnitAndTrueUpsASiteInvoice) {
   EXPECT_EQ(after["rd_expense"], 2'560'000 + 108'000);
   EXPECT_EQ(after["accrued_clinical_costs"], 0);
   EXPECT_EQ(after["accounts_payable"], -2'750'000 - 387'000);
+  // The accruals report, per contract and payee, from the same figures: October's work and
+  // invoices, then the true-up in the approval's period.
+  auto accruals = [&](const std::string& period) {
+    std::map<std::string, json> by_payee;
+    json report = RunJson("", {"report", "accruals", "--book", "acme-bio", "--period", period});
+    EXPECT_EQ(report["periods"].size(), 1u) << report;
+    for (const json& row : report["periods"][0]["accruals"]) {
+      if (row["contract"] == id) by_payee[row["payee"]] = row;
+    }
+    return by_payee;
+  };
+  std::map<std::string, json> accrued = accruals("2026-10");
+  EXPECT_EQ(accrued["northwind-cro"]["expense"], "22500.00");          // 20,000 + 2,500
+  EXPECT_EQ(accrued["northwind-cro"]["invoiced"], "27500.00");         // 20,000 + 5,000 + 2,500
+  EXPECT_EQ(accrued["northwind-cro"]["closing_accrual"], "-5000.00");  // prepaid
+  EXPECT_EQ(accrued["northwind-cro"]["payable"], "27500.00");
+  EXPECT_EQ(accrued["site-301"]["opening_accrual"], "0.00");
+  EXPECT_EQ(accrued["site-301"]["expense"], "3100.00");  // 800 + 800 + 1,500
+  EXPECT_EQ(accrued["site-301"]["closing_accrual"], "2790.00");
+  EXPECT_EQ(accrued["site-301"]["holdback"], "310.00");
+  accrued = accruals(approval["period"]);
+  EXPECT_EQ(accrued["site-301"]["opening_accrual"], "2790.00");
+  EXPECT_EQ(accrued["site-301"]["invoiced"], "3870.00");
+  EXPECT_EQ(accrued["site-301"]["true_ups"], "1080.00");
+  EXPECT_EQ(accrued["site-301"]["expense"], "1080.00");
+  EXPECT_EQ(accrued["site-301"]["closing_accrual"], "0.00");
+  EXPECT_EQ(accrued["site-301"]["holdback"], "310.00");  // until the database lock
+  EXPECT_EQ(accrued["site-301"]["payable"], "3870.00");
+  ExpectRefused(Run("", {"report", "accruals", "--book", "northwind-cro"}), "a CRO's book");
+  ExpectRefused(Run("", {"report", "accruals", "--book", "acme-bio", "--period", "2026-13"}),
+                "--period");
+
   // The mirror says why the books differ: the contract follows the sponsor's grid.
   json mirror = RunJson("", {"report", "mirror", "--contract", id});
   ASSERT_FALSE(mirror["periods"].empty());

@@ -56,6 +56,7 @@ class LedgerClient {
   absl::StatusOr<v1::GetDisclosuresResponse> GetDisclosures(
       const v1::GetDisclosuresRequest& request);
   absl::StatusOr<v1::GetMirrorResponse> GetMirror(const v1::GetMirrorRequest& request);
+  absl::StatusOr<v1::GetAccrualsResponse> GetAccruals(const v1::GetAccrualsRequest& request);
   absl::StatusOr<v1::ListInvoicesResponse> ListInvoices(const v1::ListInvoicesRequest& request);
   absl::StatusOr<v1::GetInvoiceResponse> GetInvoice(const v1::GetInvoiceRequest& request);
   absl::StatusOr<v1::GetInvoiceMatchResponse> GetInvoiceMatch(

@@ -394,4 +394,25 @@ std::vector<MirrorRow> BuildMirror(std::span<const v1::JournalEntry> cro_entries
                                    std::span<const v1::JournalEntry> sponsor_entries,
                                    PeriodGrouping grouping, bool sponsor_grid = false);
 
+struct AccrualRow {
+  std::string contract_id, payee, currency;
+  int64_t opening_accrual_minor = 0;  // accrued less prepaid at the group's start
+  int64_t expense_minor = 0;          // R&D expense in the group, its true-ups included
+  int64_t invoiced_minor = 0;         // invoices received: payable credited
+  int64_t paid_minor = 0;             // payable settled in cash
+  int64_t true_ups_minor = 0;         // changes in estimate booked in the group
+  int64_t closing_accrual_minor = 0;  // accrued less prepaid at the group's end
+  int64_t opening_holdback_minor = 0, holdback_minor = 0;  // accrued holdback, start and end
+  int64_t payable_minor = 0;  // owed at the group's end: invoiced less paid to date
+};
+struct AccrualPeriod {
+  std::string period;
+  std::vector<AccrualRow> rows;  // by contract, then payee; a row with nothing in it left out
+};
+// The sponsor's accruals roll-forward, group by group from the book's first posting to its last,
+// per contract and payee. By double entry, closing accrual = opening accrual + expense −
+// invoiced − the holdback's growth, and payable grows by invoiced less paid: both checked.
+std::vector<AccrualPeriod> BuildAccruals(std::span<const v1::JournalEntry> sponsor_entries,
+                                         PeriodGrouping grouping);
+
 }  // namespace tl::books

@@ -30,5 +30,7 @@ absl::Status GetDisclosures(const OrderedStateReader& state,
                             v1::GetDisclosuresResponse* response);
 absl::Status GetMirror(const OrderedStateReader& state, const v1::GetMirrorRequest& request,
                        v1::GetMirrorResponse* response);
+absl::Status GetAccruals(const OrderedStateReader& state, const v1::GetAccrualsRequest& request,
+                         v1::GetAccrualsResponse* response);
 
 }  // namespace tl::ledger

@@ -62,6 +62,8 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                               v1::GetDisclosuresResponse* response) override;
   grpc::Status GetMirror(grpc::ServerContext* context, const v1::GetMirrorRequest* request,
                          v1::GetMirrorResponse* response) override;
+  grpc::Status GetAccruals(grpc::ServerContext* context, const v1::GetAccrualsRequest* request,
+                           v1::GetAccrualsResponse* response) override;
   grpc::Status ListInvoices(grpc::ServerContext* context, const v1::ListInvoicesRequest* request,
                             v1::ListInvoicesResponse* response) override;
   grpc::Status GetInvoice(grpc::ServerContext* context, const v1::GetInvoiceRequest* request,
