@@ -69,6 +69,9 @@ Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lin
   json["height"] = entry.height();
   json["event_seq"] = entry.event_seq();
   json["fact"] = entry.fact_id();
+  json["payee"] = entry.payee();
+  json["invoice"] = entry.invoice_id();
+  json["outside_invoice"] = entry.outside_invoice();
   json["transaction_price"] = Amount(entry.transaction_price_minor(), currency, format);
   json["revenue_to_date"] = Amount(entry.revenue_to_date_minor(), currency, format);
   json["billed_to_date"] = Amount(entry.billed_to_date_minor(), currency, format);

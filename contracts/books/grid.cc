@@ -62,6 +62,12 @@ v1::PayeePosition* PositionOf(v1::AccrualGrid* grid, std::string_view payee) {
   return payees->Mutable(at);
 }
 
+// What a fact's accrual puts in its payee's accrual: all of it once the holdback is released,
+// the rest of it while held.
+int64_t Accruable(const v1::AccrualGrid& grid, const v1::GridAccrual& accrual) {
+  return accrual.amount_minor() - (grid.holdback_released() ? 0 : accrual.holdback_minor());
+}
+
 int64_t Net(const v1::PayeePosition& position) {
   return position.accrued_minor() - position.prepaid_minor();
 }
@@ -89,6 +95,8 @@ class GridPoster {
         if (accrual->kind() != "subject_enrolled" && accrual->kind() != "subject_randomized") {
           continue;
         }
+        // A correction may have moved the fact to another subject since it was listed here.
+        if (accrual->site() != fact.site || accrual->subject() != fact.subject) continue;
         if (absl::Status s = Reverse(earlier, fact, "the subject failed screening"); !s.ok()) {
           return s;
         }
@@ -257,13 +265,15 @@ absl::StatusOr<std::vector<v1::JournalEntry>> PostGridFacts(v1::AccrualGrid* gri
   return std::move(poster).Finish();
 }
 
-int64_t GridAccruedFor(const v1::InvoiceLine& line, std::string_view payee,
-                       const GridStore& store) {
+int64_t GridAccruedFor(const v1::AccrualGrid& grid, const v1::InvoiceLine& line,
+                       std::string_view payee, const GridStore& store) {
   int64_t accrued = 0;
+  std::set<std::string> counted;  // a fact named twice on a line is relieved once
   for (const std::string& fact_id : line.evidence_fact_ids()) {
+    if (!counted.insert(fact_id).second) continue;
     std::optional<v1::GridAccrual> accrual = store.Accrual(fact_id);
     if (!accrual.has_value() || accrual->reversed() || accrual->payee() != payee) continue;
-    accrued += accrual->amount_minor() - accrual->holdback_minor() - accrual->relieved_minor();
+    accrued += Accruable(grid, *accrual) - accrual->relieved_minor();
   }
   return accrued;
 }
@@ -276,7 +286,7 @@ absl::StatusOr<v1::JournalEntry> PostGridInvoice(v1::AccrualGrid* grid, v1::Invo
   v1::PayeePosition* position = PositionOf(grid, invoice.issuer());
   int64_t relieved_total = 0, true_up_total = 0, prepaid_total = 0;
   for (v1::InvoiceLine& line : *received->mutable_lines()) {
-    const int64_t accrued = GridAccruedFor(line, invoice.issuer(), store);
+    const int64_t accrued = GridAccruedFor(*grid, line, invoice.issuer(), store);
     line.set_accrued_minor(accrued);
     if (accrued == 0 && invoice.on_ledger()) {
       prepaid_total += line.amount_minor();  // billed ahead of the work
@@ -289,7 +299,7 @@ absl::StatusOr<v1::JournalEntry> PostGridInvoice(v1::AccrualGrid* grid, v1::Invo
       if (!accrual.has_value() || accrual->reversed() || accrual->payee() != invoice.issuer()) {
         continue;
       }
-      accrual->set_relieved_minor(accrual->amount_minor() - accrual->holdback_minor());
+      accrual->set_relieved_minor(Accruable(*grid, *accrual));
       store.Put(*accrual);
     }
   }
@@ -310,6 +320,8 @@ absl::StatusOr<v1::JournalEntry> PostGridInvoice(v1::AccrualGrid* grid, v1::Invo
   entry.set_height(context.height);
   entry.set_seq(context.seq);
   entry.set_payee(invoice.issuer());
+  entry.set_invoice_id(invoice.invoice_id());
+  entry.set_outside_invoice(!invoice.on_ledger());
   entry.set_transaction_price_minor(context.transaction_price_minor);
   entry.set_revenue_to_date_minor(context.revenue_to_date_minor);
   entry.set_billed_to_date_minor(context.billed_to_date_minor);

@@ -116,6 +116,8 @@ absl::StatusOr<v1::JournalEntry> PostOutsideInvoiceApproved(const v1::Invoice& i
       context, accrued_minor != 0 ? v1::ENTRY_KIND_CATCH_UP : v1::ENTRY_KIND_INVOICE_RECEIVED,
       StrCat(context.book, ":invoice:", invoice.invoice_id()), date_ms, std::move(memo));
   entry.set_payee(invoice.issuer());
+  entry.set_invoice_id(invoice.invoice_id());
+  entry.set_outside_invoice(!invoice.on_ledger());
   internal::AddMovement(&entry, "accrued_clinical_costs", invoice.currency(), accrued_minor, false);
   internal::AddMovement(&entry, "rd_expense", invoice.currency(), true_up_minor, false);
   internal::AddMovement(&entry, "accounts_payable", invoice.currency(), -invoice.total_minor(),
@@ -138,6 +140,8 @@ v1::JournalEntry PostPayment(const v1::Invoice& invoice, const v1::Payment& paym
       StrCat(received ? "payment received for " : "payment of ", invoice.number(),
              payment.reference().empty() ? "" : StrCat(", reference ", payment.reference())));
   entry.set_payee(invoice.issuer());
+  entry.set_invoice_id(invoice.invoice_id());
+  entry.set_outside_invoice(!invoice.on_ledger());
   if (received) {
     internal::AddMovement(&entry, "cash", invoice.currency(), payment.amount_minor(), false);
     internal::AddMovement(&entry, "accounts_receivable", invoice.currency(),

@@ -53,9 +53,7 @@ Side SponsorSide(std::span<const v1::JournalEntry> entries) {
   Side side;
   for (const v1::JournalEntry& entry : entries) {
     side.flow_minor[entry.period()] += Movement(entry, "rd_expense");
-    // Every mirror entry has the CRO event it follows; an approved invoice from outside the
-    // ledger has none.
-    if (entry.event_seq() == 0) {
+    if (entry.outside_invoice()) {
       side.outside_minor[entry.period()] += Movement(entry, "rd_expense");
     }
     side.balance_minor[entry.period()] += internal::Sum(-Movement(entry, "accrued_clinical_costs"),

@@ -1,5 +1,7 @@
 #include "invoice_payloads.h"
 
+#include <set>
+
 #include "trialledger/base/check.h"
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
@@ -76,9 +78,13 @@ absl::Status ValidateRecorded(const v1::RecordInvoice& payload, std::string_view
       return absl::InvalidArgumentError(
           StrCat(where, ": more than ", limits::kInvoiceEvidencePerLineMax, " evidence facts"));
     }
+    std::set<std::string_view> named;
     for (const std::string& fact : line.evidence_fact_ids()) {
       if (absl::Status s = CheckText(StrCat(where, ": an evidence fact id"), fact, true); !s.ok()) {
         return s;
+      }
+      if (!named.insert(fact).second) {
+        return absl::InvalidArgumentError(StrCat(where, ": evidence ", fact, " is named twice"));
       }
     }
     total += line.amount_minor();
@@ -225,8 +231,7 @@ absl::StatusOr<v1::TxResult> ApproveInvoice(const DecodedTx& tx, const v1::Appro
   }
   std::optional<v1::AccrualGrid> grid = ReadAccrualGrid(state, invoice->contract_id());
   StateGridStore store(state, invoice->contract_id());
-  const std::vector<books::MatchLine> match =
-      MatchOf(state, *invoice, grid.has_value() ? &store : nullptr);
+  const std::vector<books::MatchLine> match = MatchOf(state, *invoice);
   int64_t accrued_minor = 0;
   for (const books::MatchLine& line : match) {
     accrued_minor += line.accrued_minor;
@@ -395,13 +400,17 @@ absl::StatusOr<v1::TxResult> SetAccrualGrid(const v1::SetAccrualGrid& payload,
 
 }  // namespace
 
-std::vector<books::MatchLine> MatchOf(const StateReader& state, const v1::Invoice& invoice,
-                                      const books::GridStore* grid) {
+std::vector<books::MatchLine> MatchOf(const StateReader& state, const v1::Invoice& invoice) {
+  const std::optional<v1::AccrualGrid> grid = ReadAccrualGrid(state, invoice.contract_id());
+  // A read of the grid's records through the writable store's interface: nothing is written.
+  StateOverlay scratch(state);
+  StateGridStore store(scratch, invoice.contract_id());
   return books::MatchInvoice(
       invoice,
       [&](std::string_view fact_id) { return EvidenceOf(state, invoice.contract_id(), fact_id); },
       [&](const v1::InvoiceLine& line) {
-        return grid != nullptr ? books::GridAccruedFor(line, invoice.issuer(), *grid) : int64_t{0};
+        return grid.has_value() ? books::GridAccruedFor(*grid, line, invoice.issuer(), store)
+                                : int64_t{0};
       });
 }
 

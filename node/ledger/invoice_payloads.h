@@ -25,9 +25,8 @@ absl::StatusOr<v1::TxResult> ExecuteInvoicePayload(const DecodedTx& tx,
 books::EvidenceState EvidenceOf(const StateReader& state, std::string_view contract_id,
                                 std::string_view fact_id);
 
-// The three-way match of `invoice`: outside lines relieve what `grid` (null: no grid) accrued for
-// their evidence.
-std::vector<books::MatchLine> MatchOf(const StateReader& state, const v1::Invoice& invoice,
-                                      const books::GridStore* grid);
+// The three-way match of `invoice`: under the contract's grid, outside lines relieve what the
+// grid accrued for their evidence.
+std::vector<books::MatchLine> MatchOf(const StateReader& state, const v1::Invoice& invoice);
 
 }  // namespace tl::ledger

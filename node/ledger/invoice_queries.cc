@@ -26,11 +26,7 @@ absl::StatusOr<std::vector<v1::Invoice>> InvoicesOf(const OrderedStateReader& st
 
 void AddMatch(const StateReader& state, const v1::Invoice& invoice,
               google::protobuf::RepeatedPtrField<v1::InvoiceMatchLine>* out) {
-  // A read of the grid's records through the writable store's interface: nothing is written.
-  StateOverlay scratch(state);
-  StateGridStore store(scratch, invoice.contract_id());
-  const bool grid = ReadAccrualGrid(state, invoice.contract_id()).has_value();
-  for (const books::MatchLine& line : MatchOf(state, invoice, grid ? &store : nullptr)) {
+  for (const books::MatchLine& line : MatchOf(state, invoice)) {
     v1::InvoiceMatchLine* match = out->Add();
     match->set_invoice_id(line.invoice_id);
     match->set_line(line.line);

@@ -351,13 +351,16 @@ TEST_F(BooksTest, InvoicesAreApprovedPaidAndReceivedOnBothBooks) {
                                "--number", "S101-42", "--date", "2026-11-20", "--file", lines}),
       "finance role");
   // Bad invoices are refused where they enter, naming what is wrong, and leave nothing behind.
-  for (const auto& [bad_lines, needle] : std::vector<std::pair<std::string, std::string>>{
-           {R"({"lines": [{"item": "visit", "amount": "EUR 10.00"}]})", "the contract is in USD"},
-           {R"({"lines": [{"item": "visit", "amount": "USD 0.00"}]})", "line 1: the amount"},
-           {R"({"lines": [{"item": "credit", "amount": "USD -5.00"}]})", "total must be positive"},
-           {R"({"lines": [{"item": "", "amount": "USD 5.00"}]})", "line 1: the item is missing"},
-           {R"({"lines": [{"amount": "USD 5.00"}]})", "needs \"item\""},
-           {R"({"lines": []})", "1 to 200 lines"}}) {
+  for (
+      const auto& [bad_lines, needle] : std::vector<std::pair<std::string, std::string>>{
+          {R"({"lines": [{"item": "visit", "amount": "EUR 10.00"}]})", "the contract is in USD"},
+          {R"({"lines": [{"item": "visit", "amount": "USD 0.00"}]})", "line 1: the amount"},
+          {R"({"lines": [{"item": "credit", "amount": "USD -5.00"}]})", "total must be positive"},
+          {R"({"lines": [{"item": "", "amount": "USD 5.00"}]})", "line 1: the item is missing"},
+          {R"({"lines": [{"amount": "USD 5.00"}]})", "needs \"item\""},
+          {R"({"lines": []})", "1 to 200 lines"},
+          {R"({"lines": [{"item": "visit", "amount": "USD 5.00", "evidence": ["edc/A", "edc/A"]}]})",
+           "line 1: evidence edc/A is named twice"}}) {
     ExpectRefused(
         Run("acme-bio-finance", {"invoice", "record", "--contract", "acme-301", "--payee",
                                  "site-101", "--number", "S101-41", "--date", "2026-11-20",

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -187,6 +190,18 @@ struct Contract {
 };
 
 // What an entry does to an account: debit − credit.
+// A message's bytes in deterministic serialization: what "the same bytes twice" compares.
+inline std::string Deterministic(const google::protobuf::MessageLite& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
 inline int64_t Net(const v1::JournalEntry& entry, std::string_view account) {
   int64_t net = 0;
   for (const v1::JournalLine& line : entry.lines()) {

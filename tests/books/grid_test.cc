@@ -19,36 +19,15 @@
 #include <map>
 
 #include "books_testing.h"
+#include "grid_testing.h"
 
 namespace tl::books {
 namespace {
 
 using testing::Day;
+using testing::MemoryGridStore;
 using testing::Net;
 using testing::Usd;
-
-class MemoryGridStore : public GridStore {
- public:
-  std::optional<v1::GridAccrual> Accrual(std::string_view fact_id) const override {
-    auto found = accruals_.find(std::string(fact_id));
-    if (found == accruals_.end()) return std::nullopt;
-    return found->second;
-  }
-  std::vector<std::string> SubjectFacts(std::string_view site,
-                                        std::string_view subject) const override {
-    auto found = subjects_.find(std::string(site) + "/" + std::string(subject));
-    return found == subjects_.end() ? std::vector<std::string>{} : found->second;
-  }
-  void Put(const v1::GridAccrual& accrual) override { accruals_[accrual.fact_id()] = accrual; }
-  void AddSubjectFact(std::string_view site, std::string_view subject,
-                      std::string_view fact_id) override {
-    subjects_[std::string(site) + "/" + std::string(subject)].emplace_back(fact_id);
-  }
-
- private:
-  std::map<std::string, v1::GridAccrual> accruals_;
-  std::map<std::string, std::vector<std::string>> subjects_;
-};
 
 v1::GridRate Rate(std::string kind, int64_t rate, std::string payee, int32_t held = 0,
                   std::string visit_type = "") {
@@ -184,7 +163,7 @@ TEST_F(GridTest, MonthTwoTheSiteInvoiceTrueUpLandsInMonthTwo) {
       [](std::string_view fact_id) {
         return EvidenceState{std::string(fact_id), "visit_completed", 0, true, "applied"};
       },
-      [&](const v1::InvoiceLine& line) { return GridAccruedFor(line, "site-101", store); });
+      [&](const v1::InvoiceLine& line) { return GridAccruedFor(grid, line, "site-101", store); });
   ASSERT_EQ(match.size(), 5u);
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(match[i].status, "matched") << i;
@@ -219,7 +198,7 @@ TEST_F(GridTest, MonthTwoTheSiteInvoiceTrueUpLandsInMonthTwo) {
   EXPECT_EQ(grid.payees(1).held_minor(), Usd(430));
   // Nothing is relieved twice: a second invoice for the same visits finds nothing accrued; the
   // received invoice keeps what each line relieved, and its match says so still.
-  EXPECT_EQ(GridAccruedFor(invoice.lines(0), "site-101", store), 0);
+  EXPECT_EQ(GridAccruedFor(grid, invoice.lines(0), "site-101", store), 0);
   EXPECT_TRUE(invoice.received());
   EXPECT_EQ(invoice.lines(0).accrued_minor(), Usd(720));
   EXPECT_EQ(invoice.lines(4).accrued_minor(), 0);

@@ -6,52 +6,23 @@
 // time. A failure names its seed; a seed replays exactly (splitmix64, no library distribution).
 #include <gtest/gtest.h>
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <algorithm>
 #include <iostream>
 #include <map>
 #include <set>
 
 #include "books_testing.h"
+#include "random_testing.h"
 
 namespace tl::books {
 namespace {
 
 using testing::Contract;
+using testing::Deterministic;
 using testing::Net;
+using testing::Random;
 
 constexpr uint64_t kSeeds = 10000;
-
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {  // splitmix64
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-    return z ^ (z >> 31);
-  }
-  // lo..hi inclusive (the modulo's bias does not matter here).
-  int64_t Between(int64_t lo, int64_t hi) {
-    return lo + static_cast<int64_t>(Next() % static_cast<uint64_t>(hi - lo + 1));
-  }
-  bool Percent(int percent) { return Between(0, 99) < percent; }
-
- private:
-  uint64_t state_;
-};
-
-std::string Deterministic(const google::protobuf::MessageLite& message) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  return bytes;
-}
 
 struct Outcome {
   std::string bytes;  // every entry and the final position

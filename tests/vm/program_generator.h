@@ -7,25 +7,13 @@
 
 #include <cstdint>
 
+#include "trialledger/base/splitmix64.h"
 #include "trialledger/vm/module.h"
 
 namespace tl::vm::test {
 
 // SplitMix64: portable and fully specified, unlike std:: distributions.
-class Random {
- public:
-  explicit Random(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  uint64_t Below(uint64_t n) { return Next() % n; }
-
- private:
-  uint64_t state_;
-};
+using Random = ::tl::SplitMix64;
 
 // A module with 1..4 functions of up to `max_instructions` each and entry point "main"
 // (function 0, no parameters).

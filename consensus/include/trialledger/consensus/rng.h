@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include "trialledger/base/check.h"
+#include "trialledger/base/splitmix64.h"
 
 namespace tl::raft {
 
@@ -14,7 +15,7 @@ class DeterministicRng {
  public:
   explicit DeterministicRng(uint64_t seed) {
     for (uint64_t& word : state_)
-      word = SplitMix64(seed);
+      word = SplitMix64Next(seed);
   }
 
   uint64_t Next() {
@@ -47,13 +48,6 @@ class DeterministicRng {
 
   // True with probability numerator / denominator.
   bool Chance(uint64_t numerator, uint64_t denominator) { return Uniform(denominator) < numerator; }
-
-  static uint64_t SplitMix64(uint64_t& seed) {
-    uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
 
  private:
   static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -318,8 +318,10 @@ absl::StatusOr<std::vector<v1::JournalEntry>> PostGridFacts(v1::AccrualGrid* gri
                                                             GridStore& store,
                                                             const EntryContext& context);
 
-// What is still accrued, not yet invoiced, for `line`'s evidence facts with `payee`.
-int64_t GridAccruedFor(const v1::InvoiceLine& line, std::string_view payee, const GridStore& store);
+// What is still accrued, not yet invoiced, for `line`'s evidence facts with `payee` (each fact
+// once; its holdback too once `grid` has released it).
+int64_t GridAccruedFor(const v1::AccrualGrid& grid, const v1::InvoiceLine& line,
+                       std::string_view payee, const GridStore& store);
 
 // An invoice received under the grid (a CRO invoice when issued, an outside one on approval),
 // dated `date_ms`: per line the accrual for its evidence is relieved; what it bills beyond (or
