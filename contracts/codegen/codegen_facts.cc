@@ -176,6 +176,17 @@ void Codegen::GenerateValidate() {
   }
   {
     Emitter::TempScope scope(e);
+    const uint16_t source_time = field(abi::kFieldSourceTime, Type::kTime);
+    const uint16_t latest = e.Temp(Type::kTime);
+    e.Op(Opcode::kBtime, latest);
+    e.Op(Opcode::kTadd, latest, latest, e.Const(vm::Value::MakeDuration(kSourceTimeSkewMaxMs)));
+    const uint16_t ahead = e.Temp(Type::kBool);
+    e.Op(Opcode::kLtv, ahead, latest, source_time, 2);
+    fail_if(ahead, {StrCat("the source time is later than the block's time plus the allowed skew (",
+                           kSourceTimeSkewMaxMs / 1000, " s)")});
+  }
+  {
+    Emitter::TempScope scope(e);
     e.If(kind_is(FactHasSite), [&] {
       const uint16_t site = field(abi::kFieldSite, Type::kString);
       fail_if(empty(site), {"the fact needs a site"});

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "contract_harness.h"
+#include "trialledger/base/civil_date.h"
 
 namespace tl::contracts::testing {
 namespace {
@@ -226,6 +227,23 @@ TEST_F(FullServiceTest, ImplausibleFactsAreRejectedOneByOne) {
   EXPECT_EQ(fx.last.facts[0].message,
             "rule enrol_at_active_sites: Subjects are enrolled only at activated sites");
   EXPECT_EQ(fx.last.facts[1].message, "the fact is dated after the block that records it");
+}
+
+TEST_F(FullServiceTest, ASourceTimeAheadOfTheBlockBeyondTheSkewIsRefused) {
+  // The next block's time, and facts stamped 4 and 6 minutes after it (the skew is 5 minutes).
+  const int64_t block_ms = fx.time_ms + 86'400'000;
+  auto stamped = [](std::string fact, int64_t stamp_ms) {
+    const std::string from = "2026-02-02T12:00:00Z";
+    fact.replace(fact.find(from), from.size(), FormatIsoTimestamp(stamp_ms));
+    return fact;
+  };
+  fx.Submit(ctms, {stamped(Site("SA-101", "2026-02-02", "101"), block_ms + 4 * 60'000),
+                   stamped(Site("SA-102", "2026-02-02", "102"), block_ms + 6 * 60'000)});
+  ASSERT_EQ(fx.last.facts.size(), 2u);
+  EXPECT_EQ(fx.last.facts[0].outcome, FactOutcome::kApplied);
+  EXPECT_EQ(fx.last.facts[1].outcome, FactOutcome::kRejected);
+  EXPECT_EQ(fx.last.facts[1].message,
+            "the source time is later than the block's time plus the allowed skew (300 s)");
 }
 
 TEST_F(FullServiceTest, GasStaysWithinTheCompilersBound) {

@@ -30,6 +30,11 @@ inline constexpr size_t kAuditReasonBytesMax = 256;
 inline constexpr int64_t kEffectsPerFactMax = 16;
 inline constexpr int64_t kStoredFactBytesMax = 4096;
 
+// How far a fact's source time may run ahead of the block that records it: the source system's
+// clock and the leader's may differ by a little, never by more (a record stamped in the future
+// is a clock fault or a forgery, refused like a fact dated after its block).
+inline constexpr int64_t kSourceTimeSkewMaxMs = 5 * 60 * 1000;
+
 // A contract id on the ledger: it appears in state keys and on command lines.
 inline constexpr size_t kContractIdBytesMax = 64;
 
