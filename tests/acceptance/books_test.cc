@@ -453,6 +453,9 @@ TEST_F(BooksTest, TheSponsorsGridAccruesByTheUnitAndTrueUpsASiteInvoice) {
       Run("northwind-cro-finance", {"books", "set-accrual-grid", "--contract", id, "--file", grid}),
       "sponsor's finance");
   ExpectRefused(
+      Run("acme-bio-clinops", {"books", "set-accrual-grid", "--contract", id, "--file", grid}),
+      "finance role");
+  ExpectRefused(
       Run("acme-bio-finance",
           {"books", "set-accrual-grid", "--contract", id, "--file",
            WriteFile("bad-grid.json",
