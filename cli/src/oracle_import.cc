@@ -33,31 +33,14 @@ Feed ParseFeed(const std::string& name) {
   throw CommandError{StrCat("--feed '", name, "': expected edc (ODM), ctms or cost (CSV or JSON)")};
 }
 
-// The flags that go with the feed, before anything is read.
-void CheckFlags(Feed feed, const ImportRequest& request) {
-  if (request.contract_id.empty()) throw CommandError{"give --contract ID"};
-  if (request.file.empty()) throw CommandError{"give --file FILE"};
-  if (feed == Feed::kEdc) {
-    if (request.mapping.empty()) {
-      throw CommandError{
-          "--feed edc reads ODM through a mapping (docs/feeds.md, \"The mapping file\"): give "
-          "--mapping FILE.toml"};
-    }
-    if (!request.source_system.empty()) {
-      throw CommandError{
-          "--source-system is for --feed ctms or cost; an EDC feed's source "
-          "system is the mapping's source_system"};
-    }
-  } else if (!request.mapping.empty()) {
-    throw CommandError{StrCat("--mapping is for --feed edc; --feed ", request.feed,
-                              " reads CSV or JSON with the columns of docs/feeds.md")};
-  }
-}
+// What --file holds, told by its first bytes: an ODM export, or the CSV or JSON of
+// docs/feeds.md ("CTMS and cost feeds").
+enum class FileFormat { kOdm, kRecords };
 
-// The file exists, is a file and can be read; its first bytes suit the feed, so that an ODM
-// export given as a CTMS feed (or the reverse) is named as such rather than as a parse error
-// deep inside it.
-void CheckInputFile(const std::string& flag, const std::string& path, std::optional<Feed> feed) {
+// The file exists, is a file and can be read; with `format`, its first bytes say what it holds,
+// so that an ODM export given as a CTMS feed is named as such rather than as a parse error deep
+// inside it.
+void CheckInputFile(const std::string& flag, const std::string& path, FileFormat* format) {
   std::error_code error;
   const std::filesystem::file_status status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status))
@@ -70,23 +53,39 @@ void CheckInputFile(const std::string& flag, const std::string& path, std::optio
   in.read(head, sizeof head);
   if (in.bad() || (!in && !in.eof()))
     throw CommandError{StrCat(flag, " ", path, ": cannot be read")};
-  if (!feed.has_value()) return;
+  if (format == nullptr) return;
   std::string_view text(head, static_cast<size_t>(in.gcount()));
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   while (!text.empty() && (text[0] == ' ' || text[0] == '\t' || text[0] == '\r' || text[0] == '\n'))
     text.remove_prefix(1);
   if (text.empty()) throw CommandError{StrCat(flag, " ", path, ": the file is empty")};
-  const bool xml = text[0] == '<';
-  std::string start(text.substr(0, std::min<size_t>(text.find('\n'), 40)));
-  std::erase(start, '\r');
-  if (*feed == Feed::kEdc && !xml) {
-    throw CommandError{StrCat(path,
-                              ": --feed edc reads CDISC ODM (XML), but the file starts with '",
-                              start, "' (a CSV or JSON export is --feed ctms or cost)")};
-  }
-  if (*feed != Feed::kEdc && xml) {
-    throw CommandError{StrCat(path, ": --feed ctms and cost read CSV or JSON, but the file is XML ",
-                              "(an ODM export is --feed edc with --mapping)")};
+  *format = text[0] == '<' ? FileFormat::kOdm : FileFormat::kRecords;
+}
+
+// The flags that go with the feed and the file, before anything is read. An ODM export is the
+// EDC's and is read through a mapping; CSV and JSON records (docs/feeds.md) may come from any
+// feed: the EDC's study-level facts (first patient in, database lock) as much as the CTMS's.
+void CheckFlags(Feed feed, FileFormat format, const ImportRequest& request) {
+  if (format == FileFormat::kOdm) {
+    if (feed != Feed::kEdc) {
+      throw CommandError{StrCat(request.file, ": --feed ", request.feed,
+                                " reads CSV or JSON, but the file is XML (an ODM export is --feed "
+                                "edc with --mapping)")};
+    }
+    if (request.mapping.empty()) {
+      throw CommandError{
+          StrCat(request.file,
+                 " is CDISC ODM (XML): --feed edc reads it through a mapping (docs/feeds.md, \"The "
+                 "mapping file\"): give --mapping FILE.toml")};
+    }
+    if (!request.source_system.empty()) {
+      throw CommandError{
+          "--source-system is for CSV and JSON records; an ODM export's source system is the "
+          "mapping's source_system"};
+    }
+  } else if (!request.mapping.empty()) {
+    throw CommandError{StrCat("--mapping is for CDISC ODM (XML) files; ", request.file,
+                              " is CSV or JSON, read with the columns of docs/feeds.md")};
   }
 }
 
@@ -132,10 +131,10 @@ contracts::Signer SignerFor(Context& context, Feed feed, const std::string& feed
   return signer;
 }
 
-feeds::ImportResult ReadFeed(Feed feed, const ImportRequest& request,
+feeds::ImportResult ReadFeed(FileFormat format, const ImportRequest& request,
                              const v1::ContractMetadata& metadata) {
   const feeds::ImportOptions options{.strict = request.strict};
-  if (feed == Feed::kEdc) {
+  if (format == FileFormat::kOdm) {
     feeds::OdmMapping mapping = Context::Check(feeds::LoadOdmMapping(request.mapping));
     if (!mapping.study.empty() && !metadata.study().empty() && mapping.study != metadata.study()) {
       throw CommandError{StrCat(request.mapping, ": study '", mapping.study, "', but contract ",
@@ -312,9 +311,12 @@ void Account(const std::vector<feeds::ImportedFact>& facts, const ImportPlan& pl
 ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
                               ImportProgress& progress) {
   const Feed feed = ParseFeed(request.feed);
-  CheckFlags(feed, request);
-  CheckInputFile("--file", request.file, feed);
-  if (feed == Feed::kEdc) CheckInputFile("--mapping", request.mapping, std::nullopt);
+  if (request.contract_id.empty()) throw CommandError{"give --contract ID"};
+  if (request.file.empty()) throw CommandError{"give --file FILE"};
+  FileFormat format = FileFormat::kRecords;
+  CheckInputFile("--file", request.file, &format);
+  CheckFlags(feed, format, request);
+  if (format == FileFormat::kOdm) CheckInputFile("--mapping", request.mapping, nullptr);
 
   ImportSummary summary;
   summary.file = request.file;
@@ -328,7 +330,7 @@ ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
       ActiveMetadata(Context::Check(client.GetContract(request.contract_id, false)));
   const contracts::Signer signer = SignerFor(context, feed, request.feed);
 
-  feeds::ImportResult result = ReadFeed(feed, request, metadata);
+  feeds::ImportResult result = ReadFeed(format, request, metadata);
   summary.records_read = result.report.records_read;
   summary.facts = static_cast<int64_t>(result.facts.size());
   summary.skipped_count = result.report.skipped_count;

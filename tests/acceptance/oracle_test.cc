@@ -216,6 +216,31 @@ TEST_F(OracleTest, CtmsImportPutsEveryRowOnTheLedgerOnce) {
   EXPECT_EQ(costs["rejected_count"], 0) << costs.dump(2);
 }
 
+// The EDC's study-level facts come as CSV records too, signed with the EDC's key: the contract
+// binds first_patient_in to oracle:edc. A kind bound to another feed is skipped, by name.
+TEST_F(OracleTest, TheEdcKeyImportsStudyLevelRecordsFromCsv) {
+  const std::string contract = "mediflex-study";
+  Activate(contract);
+  const std::string csv =
+      WriteFile("study.csv",
+                "record_id,kind,date,site,updated_at,user\n"
+                "FPI,first_patient_in,2010-03-01,,2010-03-01T15:00:00Z,j.smith\n"
+                "SA-NYC-01,site_activated,2010-03-01,NYC-01,2010-03-01T15:00:00Z,j.smith\n");
+  json imported = ImportJson("northwind-cro-edc", {"--feed", "edc", "--source-system", "rave-edc",
+                                                   "--contract", contract, "--file", csv});
+  EXPECT_EQ(imported["submitted"], 1) << imported.dump(2);
+  ASSERT_EQ(imported["skipped"].size(), 1u) << imported.dump(2);
+  EXPECT_EQ(imported["skipped"][0]["line"], 3);
+  EXPECT_NE(imported["skipped"][0]["reason"].get<std::string>().find(
+                "site_activated facts must be signed by a 'oracle:ctms' key"),
+            std::string::npos)
+      << imported.dump(2);
+  json facts = Facts(contract);
+  ASSERT_EQ(facts.size(), 1u);
+  EXPECT_EQ(facts[0]["fact_id"], "rave-edc/FPI");
+  EXPECT_EQ(facts[0]["outcome"], "applied") << facts[0].dump();
+}
+
 TEST_F(OracleTest, RaveExportImportsAsItsIndependentCount) {
   if (!std::filesystem::exists(kRave)) {
     GTEST_SKIP() << kRave << " is absent: the real ODM files live in shared/data/odm";
@@ -424,13 +449,13 @@ TEST_F(OracleTest, BadInputIsRefusedByNameAndSubmitsNothing) {
           "is a directory");
   refused("northwind-cro-ctms", {"--feed", "ctmss", "--contract", contract, "--file", kCtmsCsv},
           "--feed 'ctmss': expected edc");
-  refused("northwind-cro-edc", {"--feed", "edc", "--contract", contract, "--file", kCtmsCsv},
-          "give --mapping");
-  // A CSV as the EDC feed, an ODM file as the CTMS feed.
+  // An ODM export without its mapping, a mapping with CSV records, an ODM file as the CTMS feed.
+  const std::string odm = WriteFile("export.csv", "<?xml version=\"1.0\"?>\n<ODM/>\n");
+  refused("northwind-cro-edc", {"--feed", "edc", "--contract", contract, "--file", odm},
+          "is CDISC ODM (XML): --feed edc reads it through a mapping");
   refused("northwind-cro-edc",
           {"--feed", "edc", "--contract", contract, "--file", kCtmsCsv, "--mapping", edc_mapping},
-          "--feed edc reads CDISC ODM (XML), but the file starts with 'record_id,kind");
-  const std::string odm = WriteFile("export.csv", "<?xml version=\"1.0\"?>\n<ODM/>\n");
+          "--mapping is for CDISC ODM (XML) files; " + kCtmsCsv + " is CSV or JSON");
   refused("northwind-cro-ctms", {"--feed", "ctms", "--contract", contract, "--file", odm},
           "the file is XML");
   refused("northwind-cro-ctms",

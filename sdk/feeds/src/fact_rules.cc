@@ -1,24 +1,35 @@
 #include "fact_rules.h"
 
+#include <algorithm>
+
 #include "trialledger/base/hex.h"
 #include "trialledger/contracts/fact_payload.h"
 #include "trialledger/sdk/crypto.h"
 
 namespace tl::feeds::internal {
 
-std::string HashedRecordId(std::string_view prefix, std::initializer_list<std::string_view> fields,
-                           std::string* key) {
+FieldsHash HashFields(std::initializer_list<std::string_view> fields) {
   Blake2b256Hasher hasher;
+  for (std::string_view field : fields)
+    hasher.UpdateField(field);
+  const std::string digest = hasher.Final();
+  FieldsHash hash;
+  std::copy_n(digest.begin(), hash.size(), hash.begin());
+  return hash;
+}
+
+std::string HashedRecordId(std::string_view prefix, std::initializer_list<std::string_view> fields,
+                           std::string* key, FieldsHash* hash) {
   key->clear();
   for (std::string_view field : fields) {
-    hasher.UpdateField(field);
     if (!key->empty()) key->push_back('|');
     key->append(field);
   }
-  constexpr size_t kIdHashBytes = 16;
+  const FieldsHash hashed = HashFields(fields);
+  if (hash != nullptr) *hash = hashed;
   std::string id(prefix);
   id += '-';
-  id += ToHex(hasher.Final().substr(0, kIdHashBytes));
+  id += ToHex(std::string_view(hashed.data(), hashed.size()));
   return id;
 }
 

@@ -3,6 +3,7 @@
 // reported at its source line instead). Internal to tl_feeds.
 #pragma once
 
+#include <array>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -12,11 +13,16 @@
 
 namespace tl::feeds::internal {
 
-// "<prefix>-<32 hex digits>": the first 128 bits of BLAKE2b-256 over the length-prefixed
-// `fields`. Sets `*key` to the fields joined by '|' (FactOrigin::key), which is what an auditor
-// reads; the hash keeps the id within the ledger's 64 bytes whatever the fields' lengths.
+// The first 128 bits of BLAKE2b-256 over length-prefixed fields: what ids are made of, and a
+// compact key for what an import remembers per record.
+using FieldsHash = std::array<char, 16>;
+FieldsHash HashFields(std::initializer_list<std::string_view> fields);
+
+// "<prefix>-<32 hex digits>" of HashFields(fields). Sets `*key` to the fields joined by '|'
+// (FactOrigin::key), which is what an auditor reads; the hash keeps the id within the ledger's
+// 64 bytes whatever the fields' lengths. `*hash`, when given, gets the hash itself.
 std::string HashedRecordId(std::string_view prefix, std::initializer_list<std::string_view> fields,
-                           std::string* key);
+                           std::string* key, FieldsHash* hash = nullptr);
 
 // The checks the ledger runs on a fact before any contract sees it (field lengths, a kind, valid
 // money): contracts/abi's EncodeFactBatch on a batch of this one fact.

@@ -1,7 +1,6 @@
 #include "odm_facts.h"
 
 #include <algorithm>
-#include <limits>
 
 #include "fact_rules.h"
 #include "trialledger/base/check.h"
@@ -12,8 +11,6 @@ namespace tl::feeds::internal {
 namespace {
 
 namespace v1 = ::trialledger::v1;
-
-constexpr size_t kAppend = std::numeric_limits<size_t>::max();
 
 bool Contains(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
@@ -131,19 +128,14 @@ v1::Fact OdmFactBuilder::NewFact(const std::string& id, const BusinessTime& time
   return fact;
 }
 
-absl::Status OdmFactBuilder::Emit(v1::Fact fact, FactOrigin origin, std::string_view record,
-                                  size_t* index) {
+absl::Status OdmFactBuilder::Emit(v1::Fact fact, FactOrigin origin, bool revises_earlier,
+                                  std::string_view record, bool* emitted) {
+  *emitted = false;
   if (absl::Status shape = CheckFactShape(fact); !shape.ok()) {
     return reporter_.Skip(origin.line, record, MessageOf(shape));
   }
-  if (*index == kAppend) {
-    *index = result_->facts.size();
-    result_->facts.push_back({std::move(fact), std::move(origin)});
-  } else {
-    TL_CHECK(*index < result_->facts.size());
-    result_->facts[*index] = {std::move(fact), std::move(origin)};
-  }
-  return absl::OkStatus();
+  *emitted = true;
+  return sink_.Add({std::move(fact), std::move(origin), revises_earlier});
 }
 
 absl::Status OdmFactBuilder::SubjectStatus(const OdmSubject& subject) {
@@ -160,7 +152,7 @@ absl::Status OdmFactBuilder::SubjectStatus(const OdmSubject& subject) {
   }
   if (subject.audit && !subject.audit->time) return absl::OkStatus();  // reported by the walk
   // A status written again unchanged (a snapshot, an export that repeats it) is no new event.
-  const std::string subject_key = StrCat(subject.study_oid, "|", subject.key);
+  const FieldsHash subject_key = HashFields({subject.study_oid, subject.key});
   auto last = subject_statuses_.find(subject_key);
   if (last != subject_statuses_.end() && last->second == value) return absl::OkStatus();
   if (last == subject_statuses_.end() && subject_statuses_.size() >= limits::kOdmSubjectsMax) {
@@ -194,10 +186,10 @@ absl::Status OdmFactBuilder::SubjectStatus(const OdmSubject& subject) {
     origin.location = audit->location;
     origin.audit_time = audit->time_text;
   }
-  size_t index = kAppend;
-  absl::Status emitted = Emit(std::move(fact), std::move(origin), record, &index);
-  if (index != kAppend) subject_statuses_[subject_key] = value;
-  return emitted;
+  bool emitted = false;
+  absl::Status status = Emit(std::move(fact), std::move(origin), false, record, &emitted);
+  if (emitted) subject_statuses_[subject_key] = value;
+  return status;
 }
 
 void OdmFactBuilder::BeginVisit(std::string oid, std::string repeat_key, int64_t line) {
@@ -245,13 +237,16 @@ absl::Status OdmFactBuilder::EndVisit(const OdmSubject& subject) {
   const Candidate& earliest = *visit.earliest;
   FactOrigin origin;
   // A visit instance is one fact however many audit records fill it: its id is the instance.
+  FieldsHash visit_key;
   const std::string id = HashedRecordId(
-      "visit", {"visit", subject.study_oid, subject.key, visit.oid, visit.repeat_key}, &origin.key);
-  auto slot = visits_.find(id);
-  if (slot != visits_.end() && slot->second.instant_ms <= earliest.time.instant_ms) {
+      "visit", {"visit", subject.study_oid, subject.key, visit.oid, visit.repeat_key}, &origin.key,
+      &visit_key);
+  auto slot = visit_instants_.find(visit_key);
+  if (slot != visit_instants_.end() && slot->second <= earliest.time.instant_ms) {
     return absl::OkStatus();
   }
-  if (slot == visits_.end() && visits_.size() >= limits::kOdmVisitInstancesMax) {
+  const bool revision = slot != visit_instants_.end();
+  if (!revision && visit_instants_.size() >= limits::kOdmVisitInstancesMax) {
     return reporter_.Fatal(visit.line, StrCat("more than ", limits::kOdmVisitInstancesMax,
                                               " visit instances in one file"));
   }
@@ -268,10 +263,10 @@ absl::Status OdmFactBuilder::EndVisit(const OdmSubject& subject) {
     origin.location = audit->location;
     origin.audit_time = audit->time_text;
   }
-  size_t index = slot == visits_.end() ? kAppend : slot->second.fact_index;
-  if (absl::Status s = Emit(std::move(fact), std::move(origin), record, &index); !s.ok()) return s;
-  if (index != kAppend) visits_[id] = VisitSlot{index, earliest.time.instant_ms};
-  return absl::OkStatus();
+  bool emitted = false;
+  absl::Status status = Emit(std::move(fact), std::move(origin), revision, record, &emitted);
+  if (emitted) visit_instants_[visit_key] = earliest.time.instant_ms;
+  return status;
 }
 
 }  // namespace tl::feeds::internal

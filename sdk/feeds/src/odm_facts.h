@@ -3,12 +3,15 @@
 // written down in docs/feeds.md ("ODM: what becomes a fact").
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "fact_rules.h"
 #include "feed_time.h"
 #include "reporter.h"
 #include "trialledger/feeds/import.h"
@@ -47,8 +50,8 @@ struct OdmItem {
 class OdmFactBuilder {
  public:
   // REQUIRES: all outlive the builder.
-  OdmFactBuilder(const OdmMapping& mapping, Reporter& reporter, ImportResult* result)
-      : mapping_(mapping), reporter_(reporter), result_(result) {}
+  OdmFactBuilder(const OdmMapping& mapping, Reporter& reporter, FactSink& sink)
+      : mapping_(mapping), reporter_(reporter), sink_(sink) {}
 
   // From the ODM element: Transactional files need an AuditRecord on every transaction; Snapshot
   // data without one is dated by the file's AsOfDateTime (else CreationDateTime).
@@ -73,10 +76,10 @@ class OdmFactBuilder {
   absl::StatusOr<size_t> SiteOf(const OdmSubject& subject, const OdmAudit* audit) const;
   trialledger::v1::Fact NewFact(const std::string& id, const BusinessTime& time,
                                 const OdmAudit* audit) const;
-  // Checks the fact's shape, then appends it (or replaces the one at `*index`); a fact the
-  // ledger would refuse is skipped with the reason.
-  absl::Status Emit(trialledger::v1::Fact fact, FactOrigin origin, std::string_view record,
-                    size_t* index);
+  // Checks the fact's shape, then hands it to the sink (`*emitted` says whether it went); a fact
+  // the ledger would refuse is skipped with the reason.
+  absl::Status Emit(trialledger::v1::Fact fact, FactOrigin origin, bool revises_earlier,
+                    std::string_view record, bool* emitted);
 
   struct Candidate {
     BusinessTime time;
@@ -90,21 +93,24 @@ class OdmFactBuilder {
     std::optional<Candidate> earliest;
     std::optional<Skipped> problem;  // the first, reported at the end (file unused)
   };
-  struct VisitSlot {
-    size_t fact_index = 0;
-    int64_t instant_ms = 0;
-  };
 
   const OdmMapping& mapping_;
   Reporter& reporter_;
-  ImportResult* result_;
+  FactSink& sink_;
   bool transactional_ = false;
   std::optional<Timestamp> file_time_;
   std::string file_time_problem_;
   std::map<std::string, std::string> location_names_;  // AdminData Location OID -> Name
   Visit visit_;
-  std::map<std::string, VisitSlot> visits_;              // by source_record_id
-  std::map<std::string, std::string> subject_statuses_;  // study|subject -> last status value
+  // What grows with the file, kept small: flat tables keyed by the 16 hashed bytes of the
+  // record (about 25 bytes an instance, against some 130 in a std::map of the ids as text).
+  // Looked up only, never iterated, so their order cannot reach the facts.
+  // The instant each visit instance handed over is dated by (the hash its source_record_id is
+  // the hex of): all that is kept of a visit once its fact is out, so that a later,
+  // earlier-dated record revises it.
+  absl::flat_hash_map<FieldsHash, int64_t> visit_instants_;
+  // Each subject's last status value, by HashFields({StudyOID, SubjectKey}).
+  absl::flat_hash_map<FieldsHash, std::string> subject_statuses_;
 };
 
 }  // namespace tl::feeds::internal

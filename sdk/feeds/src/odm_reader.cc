@@ -82,12 +82,12 @@ using ReaderPtr = std::unique_ptr<xmlTextReader, ReaderDeleter>;
 class OdmWalker {
  public:
   OdmWalker(xmlTextReaderPtr reader, std::string_view file, const OdmMapping& mapping,
-            const ImportOptions& options, ImportResult* result)
+            const ImportOptions& options, ImportReport* report, FactSink& sink)
       : reader_(reader),
         mapping_(mapping),
-        result_(result),
-        reporter_(file, options, &result->report),
-        builder_(mapping, reporter_, result) {
+        report_(report),
+        reporter_(file, options, report),
+        builder_(mapping, reporter_, sink) {
     xmlTextReaderSetStructuredErrorHandler(reader_, &OdmWalker::OnXmlError, this);
   }
 
@@ -282,7 +282,7 @@ class OdmWalker {
     Push(Element::kSubjectData, StrCat("subject ", subject_.key));
     subject_.transaction = stack_.back().transaction;
     subject_.removed = stack_.back().removed;
-    ++result_->report.records_read;
+    ++report_->records_read;
   }
 
   absl::Status StartVisit(bool* descend) {
@@ -422,7 +422,7 @@ class OdmWalker {
 
   xmlTextReaderPtr reader_;
   const OdmMapping& mapping_;
-  ImportResult* result_;
+  ImportReport* report_;
   Reporter reporter_;
   OdmFactBuilder builder_;
   std::vector<Frame> stack_;
@@ -443,33 +443,40 @@ class OdmWalker {
 // Errors go to the reader's structured handler, not to stderr.
 constexpr int kXmlOptions = XML_PARSE_NONET | XML_PARSE_BIG_LINES;
 
-absl::StatusOr<ImportResult> Walk(ReaderPtr reader, std::string_view file_name,
-                                  const OdmMapping& mapping, const ImportOptions& options) {
+absl::StatusOr<ImportReport> Walk(ReaderPtr reader, std::string_view file_name,
+                                  const OdmMapping& mapping, const ImportOptions& options,
+                                  FactSink& sink) {
   if (reader == nullptr) {
     return absl::InvalidArgumentError(StrCat(file_name, ": cannot start the XML reader"));
   }
-  ImportResult result;
-  OdmWalker walker(reader.get(), file_name, mapping, options, &result);
+  ImportReport report;
+  OdmWalker walker(reader.get(), file_name, mapping, options, &report, sink);
   if (absl::Status status = walker.Run(); !status.ok()) return status;
-  return result;
+  return report;
+}
+
+absl::StatusOr<ImportResult> Collected(absl::StatusOr<ImportReport> report,
+                                       FactCollector collector) {
+  if (!report.ok()) return report.status();
+  return ImportResult{std::move(collector).TakeFacts(), *std::move(report)};
 }
 
 }  // namespace
 
-absl::StatusOr<ImportResult> ImportOdmFile(const std::string& path, const OdmMapping& mapping,
-                                           const ImportOptions& options) {
+absl::StatusOr<ImportReport> ImportOdmFile(const std::string& path, const OdmMapping& mapping,
+                                           const ImportOptions& options, FactSink& sink) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
     return absl::NotFoundError(StrCat("cannot read ", path, ": not a file"));
   }
   xmlInitParser();
   return Walk(ReaderPtr(xmlReaderForFile(path.c_str(), nullptr, kXmlOptions)), path, mapping,
-              options);
+              options, sink);
 }
 
-absl::StatusOr<ImportResult> ImportOdmText(std::string_view xml, std::string_view file_name,
-                                           const OdmMapping& mapping,
-                                           const ImportOptions& options) {
+absl::StatusOr<ImportReport> ImportOdmText(std::string_view xml, std::string_view file_name,
+                                           const OdmMapping& mapping, const ImportOptions& options,
+                                           FactSink& sink) {
   if (xml.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
     return absl::InvalidArgumentError(StrCat(file_name, ": too large to read from memory"));
   }
@@ -477,7 +484,22 @@ absl::StatusOr<ImportResult> ImportOdmText(std::string_view xml, std::string_vie
   const std::string url(file_name);
   return Walk(ReaderPtr(xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), url.c_str(),
                                            nullptr, kXmlOptions)),
-              file_name, mapping, options);
+              file_name, mapping, options, sink);
+}
+
+absl::StatusOr<ImportResult> ImportOdmFile(const std::string& path, const OdmMapping& mapping,
+                                           const ImportOptions& options) {
+  FactCollector collector;
+  absl::StatusOr<ImportReport> report = ImportOdmFile(path, mapping, options, collector);
+  return Collected(std::move(report), std::move(collector));
+}
+
+absl::StatusOr<ImportResult> ImportOdmText(std::string_view xml, std::string_view file_name,
+                                           const OdmMapping& mapping,
+                                           const ImportOptions& options) {
+  FactCollector collector;
+  absl::StatusOr<ImportReport> report = ImportOdmText(xml, file_name, mapping, options, collector);
+  return Collected(std::move(report), std::move(collector));
 }
 
 }  // namespace tl::feeds

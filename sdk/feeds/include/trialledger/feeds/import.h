@@ -7,13 +7,20 @@
 //   for (const Skipped& s : result->report.skipped)  // "rave.xml:12807: subject ...: ..."
 //     std::cerr << FormatSkipped(s) << "\n";
 //
+// ImportResult holds every fact of the file (about 1 kB each). A program that wants the ODM
+// importer's constant memory hands it a FactSink instead and gets each fact as soon as it is final
+// (odm_reader.h); FactCollector is the sink that builds an ImportResult.
+//
 // Strict mode stops at the first bad record with an error that says the same thing as the
 // skipped entry would; the default skips the record, counts it and lists it (docs/feeds.md).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "absl/status/status.h"
 
 #include "trialledger/v1/facts.pb.h"
 
@@ -37,6 +44,10 @@ struct FactOrigin {
 struct ImportedFact {
   trialledger::v1::Fact fact;
   FactOrigin origin;
+  // This fact replaces the one with the same source_record_id handed over earlier in the same
+  // import: a later record of the file dated that visit earlier (docs/feeds.md, "Visit facts").
+  // A sink that already submitted the earlier one submits this one as a correction.
+  bool revises_earlier = false;
 };
 
 // A record that did not become a fact.
@@ -56,6 +67,26 @@ struct ImportReport {
 struct ImportResult {
   std::vector<ImportedFact> facts;
   ImportReport report;
+};
+
+// Where a streaming importer hands each fact, in file order, as soon as it is final. A non-OK
+// status from Add ends the import with that status.
+class FactSink {
+ public:
+  virtual ~FactSink() = default;
+  virtual absl::Status Add(ImportedFact fact) = 0;
+};
+
+// Keeps every fact in file order; a revision takes the place of the fact it revises (keeping
+// that position, so the facts read as if the file had given the earliest record first).
+class FactCollector final : public FactSink {
+ public:
+  absl::Status Add(ImportedFact fact) override;
+  std::vector<ImportedFact> TakeFacts() && { return std::move(facts_); }
+
+ private:
+  std::vector<ImportedFact> facts_;
+  std::map<std::string, size_t> position_;  // source_record_id -> index in facts_
 };
 
 // "file:line: record: reason", the form strict-mode errors take too.
