@@ -1,8 +1,11 @@
 // `trialledger facts ...` and `trialledger milestones ...`: what the oracles reported to a
 // contract, and what it made of it. Submitting signs with an oracle key (--key); the contract's
 // feed bindings decide which key may report which kind of fact.
+#include <chrono>
+
 #include "commands.h"
 #include "contract_json.h"
+#include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/facts_json.h"
 #include "trialledger/sdk/file_util.h"
@@ -98,10 +101,68 @@ void AddList(CLI::App& facts, Context& context) {
   });
 }
 
+// `milestones confirm NAME`: the milestone_confirmed fact a `confirmed` milestone waits for,
+// signed with --key (the member the SOW's feed for it names, e.g. the sponsor's clinops).
+void AddConfirm(CLI::App& milestones, Context& context) {
+  struct Options {
+    std::string contract, name, date, reason, source_system = "clinops";
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* confirm = milestones.add_subcommand(
+      "confirm", "Confirm a milestone the SOW marks `confirmed` (a milestone_confirmed fact)");
+  confirm->add_option("name", options->name, "milestone name")->required();
+  confirm->add_option("--contract", options->contract, "contract id")->required();
+  confirm->add_option("--date", options->date, "the date confirmed, YYYY-MM-DD (default: today)");
+  confirm->add_option("--reason", options->reason, "why, on the record (audit reason)");
+  confirm
+      ->add_option("--source-system", options->source_system,
+                   "the fact's source system (its id is SOURCE/confirm-NAME)")
+      ->capture_default_str();
+  confirm->callback([&context, options] {
+    // The source time is this machine's clock (the contract refuses one more than
+    // kSourceTimeSkewMaxMs ahead of its block); the date defaults to its UTC day.
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    int64_t date_ms = StartOfDayMs(now_ms);
+    if (!options->date.empty()) {
+      std::optional<int64_t> parsed = ParseIsoDate(options->date);
+      if (!parsed) {
+        throw CommandError{StrCat("--date '", options->date, "': expected a date YYYY-MM-DD")};
+      }
+      date_ms = *parsed;
+    }
+    v1::GetMemberResponse member =
+        Context::Check(context.client().GetMember(context.key().keys.public_key));
+    v1::FactBatch batch;
+    batch.set_contract_id(options->contract);
+    v1::Fact* fact = batch.add_facts();
+    fact->set_source_system(options->source_system);
+    fact->set_source_record_id(StrCat("confirm-", options->name));
+    fact->set_source_timestamp_ms(now_ms);
+    fact->mutable_audit()->set_user(member.member().name());
+    fact->mutable_audit()->set_reason(options->reason);
+    fact->mutable_milestone_confirmed()->set_milestone(options->name);
+    fact->mutable_milestone_confirmed()->set_date_ms(date_ms);
+    v1::SubmitTransactionResponse response =
+        context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
+    const v1::ContractOutcome& result = response.result().contract();
+    Json json = ContractOutcomeJson(result, FetchEvents(context.client(), result));
+    json["transaction"] = SubmissionJson(response);
+    Print(json, context.format());
+    for (const v1::FactOutcome& outcome : result.facts()) {
+      if (outcome.code() == v1::FACT_REJECTED) {
+        throw CommandError{StrCat("the contract rejected the confirmation: ", outcome.message())};
+      }
+    }
+  });
+}
+
 void AddMilestones(CLI::App& app, Context& context) {
   CLI::App* milestones =
       app.add_subcommand("milestones", "A contract's milestones: status, amount and evidence");
   milestones->require_subcommand(1);
+  AddConfirm(*milestones, context);
 
   auto list_contract = std::make_shared<std::string>();
   CLI::App* list = milestones->add_subcommand("list", "Every milestone of a contract");
@@ -115,6 +176,7 @@ void AddMilestones(CLI::App& app, Context& context) {
       if (context.format() == OutputFormat::kTable) {
         // One line per milestone: the evidence as a list, the long fields in `milestones show`.
         row["evidence"] = StrCat(m.evidence_size(), " facts");
+        row["missing"] = m.missing_size() == 0 ? std::string("-") : StrCat(m.missing_size());
         for (const char* field : {"amount_minor", "completing_fact", "fact_date",
                                   "constraint_released", "obligation", "title"}) {
           row.erase(field);
@@ -144,6 +206,16 @@ void AddMilestones(CLI::App& app, Context& context) {
       for (const std::string& fact : m.evidence())
         evidence.push_back(Json{{"fact_id", fact}});
       json["evidence"] = std::move(evidence);
+      if (context.format() == OutputFormat::kTable) {
+        // "sites_activated = 3, ..." on the requirement's own line.
+        for (Json& missing : json["missing"]) {
+          std::string now;
+          for (const auto& [counter, value] : missing["now"].items())
+            now += StrCat(now.empty() ? "" : ", ", counter, " = ", value.get<int64_t>());
+          missing["now"] = now.empty() ? std::string("-") : now;
+        }
+        if (json["missing"].empty()) json.erase("missing");
+      }
       Print(json, context.format());
       return;
     }

@@ -138,6 +138,17 @@ Json ContractJson(const v1::GetContractResponse& contract) {
   return json;
 }
 
+Json MissingJson(const v1::MilestoneView& m) {
+  Json missing = Json::array();
+  for (const v1::MissingRequirement& requirement : m.missing()) {
+    Json now = Json::object();
+    for (const v1::CounterValue& counter : requirement.now())
+      now[counter.name()] = counter.value();
+    missing.push_back(Json{{"requirement", requirement.requirement()}, {"now", std::move(now)}});
+  }
+  return missing;
+}
+
 Json MilestoneJson(const v1::MilestoneView& m) {
   return Json{{"name", m.name()},
               {"kind", m.kind()},
@@ -152,7 +163,8 @@ Json MilestoneJson(const v1::MilestoneView& m) {
               {"achieved_time", TimeOrDash(m.achieved_time_ms())},
               {"constraint_released", m.constraint_released()},
               {"obligation", m.obligation()},
-              {"title", m.title()}};
+              {"title", m.title()},
+              {"missing", MissingJson(m)}};
 }
 
 Json FactRecordJson(const v1::FactRecord& fact) {

@@ -10,7 +10,7 @@ struct KindInfo {
   std::string_view name;
 };
 
-constexpr std::array<KindInfo, 16> kKinds = {{
+constexpr std::array<KindInfo, 17> kKinds = {{
     {FactKind::kSubjectScreened, "subject_screened"},
     {FactKind::kSubjectEnrolled, "subject_enrolled"},
     {FactKind::kSubjectRandomized, "subject_randomized"},
@@ -27,10 +27,11 @@ constexpr std::array<KindInfo, 16> kKinds = {{
     {FactKind::kCostIncurred, "cost_incurred"},
     {FactKind::kEstimateAtCompletion, "estimate_at_completion"},
     {FactKind::kRetracted, "retracted"},
+    {FactKind::kMilestoneConfirmed, "milestone_confirmed"},
 }};
 
-constexpr std::array<FactKind, 16> kAll = [] {
-  std::array<FactKind, 16> all{};
+constexpr std::array<FactKind, kKinds.size()> kAll = [] {
+  std::array<FactKind, kKinds.size()> all{};
   for (size_t i = 0; i < kKinds.size(); ++i)
     all[i] = kKinds[i].kind;
   return all;
@@ -69,7 +70,8 @@ bool FactHasAmount(FactKind kind) {
 }
 
 bool FactHasDetail(FactKind kind) {
-  return kind == FactKind::kVisitCompleted || kind == FactKind::kCostIncurred;
+  return kind == FactKind::kVisitCompleted || kind == FactKind::kCostIncurred ||
+         kind == FactKind::kMilestoneConfirmed;
 }
 
 }  // namespace tl::contracts

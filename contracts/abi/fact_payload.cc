@@ -97,6 +97,11 @@ absl::StatusOr<FactParts> PartsOf(const Fact& fact) {
       p.kind = FactKind::kRetracted;
       p.date_ms = fact.retracted().date_ms();
       break;
+    case Fact::kMilestoneConfirmed:
+      p.kind = FactKind::kMilestoneConfirmed;
+      p.detail = fact.milestone_confirmed().milestone();
+      p.date_ms = fact.milestone_confirmed().date_ms();
+      break;
     case Fact::KIND_NOT_SET:
       return absl::InvalidArgumentError("no fact kind is set");
   }
@@ -121,7 +126,7 @@ absl::StatusOr<Value> FactRecord(const Fact& fact) {
                                        {"study", fact.study(), false},
                                        {"site", parts->site, false},
                                        {"subject", parts->subject, false},
-                                       {"visit_type/category", parts->detail, false},
+                                       {"visit_type/category/milestone", parts->detail, false},
                                        {"audit.user", fact.audit().user(), false}}) {
     if (absl::Status s = CheckText(field, text, kFactFieldBytesMax, required); !s.ok()) return s;
   }

@@ -145,6 +145,7 @@ GeneratedModule Codegen::Run() {
   GenerateInit();
   GenerateSubmit();
   GenerateMigrate();
+  GenerateRequirements();
   absl::StatusOr<std::string> bytes = module_.BuildBytes();
   // Fails only on a jump to a label the generator never bound: a generator bug, not the SOW's.
   TL_CHECK_MSG(bytes.ok(), MessageOf(bytes.status()));

@@ -212,7 +212,27 @@ void Codegen::GenerateValidate() {
     Emitter::TempScope scope(e);
     e.If(kind_is(FactHasDetail), [&] {
       fail_if(empty(field(abi::kFieldDetail, Type::kString)),
-              {"the fact needs a visit type or cost category"});
+              {"the fact needs a visit type, cost category or milestone"});
+    });
+  }
+  {
+    // A confirmation names a milestone the SOW marks `confirmed`.
+    Emitter::TempScope scope(e);
+    const uint16_t confirmation = e.Temp(Type::kBool);
+    e.Op(Opcode::kEq, confirmation, kind, e.Int(KindNumber(FactKind::kMilestoneConfirmed)));
+    e.If(confirmation, [&] {
+      const uint16_t milestone = field(abi::kFieldDetail, Type::kString);
+      const uint16_t awaited = e.Temp(Type::kBool);
+      e.Op(Opcode::kLoadb, awaited, 0);
+      const uint16_t match = e.Temp(Type::kBool);
+      for (const MilestoneDecl& declared : file_.milestones) {
+        if (!declared.confirmed) continue;
+        e.Op(Opcode::kEqv, match, milestone, e.Str(declared.name), 2 + kTextGasBound);
+        e.Op(Opcode::kOr, awaited, awaited, match);
+      }
+      e.Op(Opcode::kNot, awaited, awaited);
+      fail_if(awaited,
+              {"milestone ", milestone, " is not one of this contract's confirmed milestones"});
     });
   }
   {
@@ -543,6 +563,15 @@ void Codegen::GenerateProcessFact() {
                fact_kind == FactKind::kDatabaseLock) {
       apply = [&, fact_kind] {
         const uint16_t name = e.Str(FlagCounter(fact_kind));
+        const uint16_t first = e.Temp(Type::kBool);
+        e.Op(Opcode::kEq, first, GetInt(e, Key(e, abi::kPrefixCounter, name)), e.Int(0));
+        e.If(first, [&] { add_counter(name, 1); });
+      };
+    } else if (fact_kind == FactKind::kMilestoneConfirmed) {
+      apply = [&] {
+        const uint16_t milestone = e.Temp(Type::kString);
+        e.Op(Opcode::kRecget, milestone, fact, abi::kFieldDetail);
+        const uint16_t name = Concat(e, {std::string(abi::kConfirmedPrefix), milestone});
         const uint16_t first = e.Temp(Type::kBool);
         e.Op(Opcode::kEq, first, GetInt(e, Key(e, abi::kPrefixCounter, name)), e.Int(0));
         e.If(first, [&] { add_counter(name, 1); });

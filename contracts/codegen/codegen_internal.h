@@ -93,6 +93,9 @@ class Codegen {
   void SettleUnitFee(Emitter& e, const UnitFeeDecl& fee, uint16_t fact_id);
   void SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16_t fact_id,
                        uint16_t fact_date);
+  // A bool register: whether a `confirmed` milestone has its confirmation.
+  uint16_t Confirmed(Emitter& e, const MilestoneDecl& milestone);
+  void GenerateRequirements();
 
   // codegen_facts.cc
   void GenerateAuthorize();

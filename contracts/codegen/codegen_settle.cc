@@ -180,6 +180,13 @@ void Codegen::SettleUnitFee(Emitter& e, const UnitFeeDecl& fee, uint16_t fact_id
   });
 }
 
+uint16_t Codegen::Confirmed(Emitter& e, const MilestoneDecl& milestone) {
+  const uint16_t confirmed = e.Temp(Type::kBool);
+  e.Op(Opcode::kLt, confirmed, e.Int(0),
+       GetInt(e, ConstKey(e, abi::kPrefixCounter, abi::ConfirmedCounter(milestone.name))));
+  return confirmed;
+}
+
 void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16_t fact_id,
                               uint16_t fact_date) {
   Emitter::TempScope scope(e);
@@ -283,8 +290,9 @@ void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16
         });
       }
     };
-    const uint16_t met = Expr(e, *milestone.when, env);
-    std::function<void()> late_check;
+    const uint16_t met = e.Temp(Type::kBool);
+    e.Op(Opcode::kMove, met, Expr(e, *milestone.when, env));
+    if (milestone.confirmed) e.Op(Opcode::kAnd, met, met, Confirmed(e, milestone));
     uint16_t late = 0;
     if (milestone.deadline_ms) {
       late = e.Temp(Type::kBool);
@@ -303,6 +311,33 @@ void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16
           if (milestone.deadline_ms) e.If(late, lapse);
         });
   });
+}
+
+// requirements() -> list of bool: for each milestone in SOW order, whether each part of its
+// condition holds now (MilestoneParts), then, for a confirmed one, whether it is confirmed.
+// Read-only: `milestones show` lists what a pending milestone still waits for from it.
+void Codegen::GenerateRequirements() {
+  vm::FunctionBuilder& f = module_.AddFunction("requirements", {}, Type::kList);
+  Emitter e(module_, f, {});
+  int64_t count = 0;
+  for (const MilestoneDecl& milestone : file_.milestones)
+    count += static_cast<int64_t>(MilestoneParts(milestone).size()) + (milestone.confirmed ? 1 : 0);
+  const uint16_t holds = e.Fixed(Type::kList);
+  e.Op(Opcode::kLnew, holds);
+  const ExprEnv env;
+  for (const MilestoneDecl& milestone : file_.milestones) {
+    for (const contracts::Expr* part : MilestoneParts(milestone)) {
+      Emitter::TempScope scope(e);
+      e.Op(Opcode::kLpush, holds, Expr(e, *part, env), 0, count);
+    }
+    if (milestone.confirmed) {
+      Emitter::TempScope scope(e);
+      e.Op(Opcode::kLpush, holds, Confirmed(e, milestone), 0, count);
+    }
+  }
+  e.Op(Opcode::kRet, holds);
+  module_.AddEntryPoint(std::string(abi::kEntryRequirements), f.index());
+  out_.entry_gas.emplace_back(abi::kEntryRequirements, e.worst_case_gas());
 }
 
 // settle(fact_id: string, fact_date: time)

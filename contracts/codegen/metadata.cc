@@ -1,5 +1,9 @@
 #include "metadata.h"
 
+#include <algorithm>
+
+#include "trialledger/base/str_cat.h"
+#include "trialledger/contracts/abi.h"
 #include "trialledger/contracts/sow_text.h"
 
 namespace tl::contracts {
@@ -8,6 +12,44 @@ namespace {
 std::string SourceOf(std::string_view source, const Expr& expr) {
   if (expr.span.offset >= source.size()) return "";
   return std::string(source.substr(expr.span.offset, expr.span.length));
+}
+
+// The counters and flags an expression reads (c/<name>), each once, in order of appearance.
+void CountersOf(const Expr& expr, std::vector<std::string>* out) {
+  std::string counter;
+  if (expr.kind == Expr::Kind::kName &&
+      (expr.ref == NameRef::kCounter || expr.ref == NameRef::kFlag)) {
+    counter = expr.key;
+  } else if (expr.kind == Expr::Kind::kCall && expr.text == "visits_of" && !expr.args.empty() &&
+             expr.args[0]->kind == Expr::Kind::kString) {
+    counter = StrCat("visit/", expr.args[0]->text);
+  }
+  if (!counter.empty() && std::find(out->begin(), out->end(), counter) == out->end()) {
+    out->push_back(counter);
+  }
+  for (const auto& arg : expr.args)
+    CountersOf(*arg, out);
+}
+
+void AndParts(const Expr& expr, std::vector<const Expr*>* out) {
+  if (expr.kind == Expr::Kind::kBinary && expr.text == "and") {
+    for (const auto& arg : expr.args)
+      AndParts(*arg, out);
+    return;
+  }
+  out->push_back(&expr);
+}
+
+// "confirmed by acme-bio's clinops": who the binding of milestone_confirmed names.
+std::string ConfirmationText(const SowFile& file) {
+  for (const FeedDecl& feed : file.feeds) {
+    for (FactKind kind : feed.kinds) {
+      if (kind != FactKind::kMilestoneConfirmed) continue;
+      return StrCat("confirmed by ", feed.party == "sponsor" ? file.sponsor : file.cro, "'s ",
+                    feed.role);
+    }
+  }
+  return "confirmed";
 }
 
 trialledger::v1::Recognition RecognitionOf(RecognitionKind kind) {
@@ -36,6 +78,12 @@ trialledger::v1::MilestoneKind MilestoneKindOf(MilestoneKindDecl kind) {
       return trialledger::v1::MILESTONE_KIND_PENALTY;
   }
   return trialledger::v1::MILESTONE_KIND_UNSPECIFIED;
+}
+
+std::vector<const Expr*> MilestoneParts(const MilestoneDecl& milestone) {
+  std::vector<const Expr*> parts;
+  AndParts(*milestone.when, &parts);
+  return parts;
 }
 
 trialledger::v1::ContractMetadata BuildMetadata(const SowFile& file, std::string_view source,
@@ -77,6 +125,20 @@ trialledger::v1::ContractMetadata BuildMetadata(const SowFile& file, std::string
     if (milestone.constraint) m->set_constraint(SourceOf(source, *milestone.constraint));
     for (const std::string& counter : milestone.evidence_counters)
       m->add_evidence_counters(counter);
+    for (const Expr* part : MilestoneParts(milestone)) {
+      auto* requirement = m->add_requirements();
+      requirement->set_text(SourceOf(source, *part));
+      std::vector<std::string> counters;
+      CountersOf(*part, &counters);
+      for (const std::string& counter : counters)
+        requirement->add_counters(counter);
+    }
+    m->set_confirmed(milestone.confirmed);
+    if (milestone.confirmed) {
+      auto* requirement = m->add_requirements();
+      requirement->set_text(ConfirmationText(file));
+      requirement->add_counters(abi::ConfirmedCounter(milestone.name));
+    }
   }
   for (const UnitFeeDecl& fee : file.unit_fees) {
     auto* u = out.add_unit_fees();

@@ -17,8 +17,10 @@ using trialledger::v1::ContractVersion;
 
 constexpr std::array<std::string_view, 2> kProposerRoles = {roles::kFinance, roles::kClinops};
 constexpr std::array<std::string_view, 1> kFinanceRole = {roles::kFinance};
-constexpr std::array<std::string_view, 3> kOracleRoles = {roles::kOracleEdc, roles::kOracleCtms,
-                                                          roles::kOracleCost};
+// The feeds' keys, and clinops for the milestone confirmations a SOW may bind to it
+// (CheckFactBindings then holds each kind to its one feed).
+constexpr std::array<std::string_view, 4> kReporterRoles = {roles::kOracleEdc, roles::kOracleCtms,
+                                                            roles::kOracleCost, roles::kClinops};
 
 constexpr ContractActionRule kRules[] = {
     {ContractAction::kPropose, "proposing a contract or an amendment", kProposerRoles,
@@ -27,8 +29,10 @@ constexpr ContractActionRule kRules[] = {
      "the finance role", ContractParty::kOther},
     {ContractAction::kClose, "closing a contract", kFinanceRole, "the finance role",
      ContractParty::kEither},
-    {ContractAction::kSubmitFacts, "submitting facts", kOracleRoles,
-     "an oracle role (oracle:edc, oracle:ctms or oracle:cost)", ContractParty::kFeedOwner},
+    {ContractAction::kSubmitFacts, "submitting facts", kReporterRoles,
+     "an oracle role (oracle:edc, oracle:ctms or oracle:cost) or clinops (milestone "
+     "confirmations)",
+     ContractParty::kFeedOwner},
 };
 
 bool IsParty(std::string_view organisation, std::string_view sponsor, std::string_view cro) {

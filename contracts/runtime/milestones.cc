@@ -2,15 +2,65 @@
 #include <map>
 #include <set>
 
+#include "contract_host.h"
 #include "stored_values.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/abi.h"
+#include "trialledger/contracts/limits.h"
 #include "trialledger/contracts/runtime.h"
 #include "trialledger/vm/value_codec.h"
 
 namespace tl::contracts {
 
 using vm::Value;
+
+namespace {
+
+// Reads through to a contract's state and refuses every write: a query runs on it.
+class ReadOnlyState final : public ContractState {
+ public:
+  explicit ReadOnlyState(const ContractState& state) : state_(state) {}
+  absl::StatusOr<std::optional<std::string>> Get(std::string_view key) const override {
+    return state_.Get(key);
+  }
+  absl::Status Put(std::string_view key, std::string_view) override {
+    return absl::InternalError(StrCat("a read-only query wrote ", key));
+  }
+  absl::Status Delete(std::string_view key) override {
+    return absl::InternalError(StrCat("a read-only query deleted ", key));
+  }
+
+ private:
+  const ContractState& state_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::vector<bool>>> ContractRuntime::RequirementsHeld(
+    const ContractState& state) const {
+  if (program_->FindEntryPoint(abi::kEntryRequirements) < 0) {
+    return std::optional<std::vector<bool>>();
+  }
+  ReadOnlyState read_only(state);
+  const BlockContext block;
+  const Signer nobody;
+  ContractHost host(read_only, block, nobody, "");
+  absl::StatusOr<vm::ExecutionResult> executed =
+      vm::Execute(*program_, abi::kEntryRequirements, {}, host, {.gas_limit = kGasPerTransaction});
+  if (!executed.ok()) return executed.status();
+  if (!executed->ok() || executed->return_value.type() != vm::Type::kList) {
+    return absl::InternalError(
+        StrCat("the requirements entry of ", metadata_.name(), " failed: ", executed->message));
+  }
+  std::vector<bool> held;
+  for (const Value& item : executed->return_value.ListItems()) {
+    if (item.type() != vm::Type::kBool) {
+      return absl::InternalError("the requirements entry returned a non-bool");
+    }
+    held.push_back(item.AsBool());
+  }
+  return std::optional<std::vector<bool>>(std::move(held));
+}
 
 std::string_view MilestoneStateName(MilestoneState state) {
   switch (state) {
@@ -26,6 +76,9 @@ std::string_view MilestoneStateName(MilestoneState state) {
 
 absl::StatusOr<std::vector<MilestoneStatus>> ContractRuntime::Milestones(
     const ContractState& state) const {
+  absl::StatusOr<std::optional<std::vector<bool>>> held = RequirementsHeld(state);
+  if (!held.ok()) return held.status();
+  size_t next_requirement = 0;
   std::vector<MilestoneStatus> out;
   for (const auto& m : metadata_.milestones()) {
     MilestoneStatus status;
@@ -60,6 +113,23 @@ absl::StatusOr<std::vector<MilestoneStatus>> ContractRuntime::Milestones(
       }
       status.completing_fact = std::string(fields[abi::kAchievedFact].AsString());
       status.fact_date_ms = fields[abi::kAchievedFactDate].AsTimeMs();
+    }
+    for (const trialledger::v1::MilestoneRequirement& requirement : m.requirements()) {
+      if (!held->has_value()) break;
+      if (next_requirement >= (*held)->size()) {
+        return absl::InternalError(StrCat("the requirements entry of ", metadata_.name(),
+                                          " answered fewer requirements than its metadata lists"));
+      }
+      const bool holds = (**held)[next_requirement++];
+      if (holds || status.state != MilestoneState::kPending) continue;
+      MilestoneStatus::Missing& missing = status.missing.emplace_back();
+      missing.requirement = requirement.text();
+      for (const std::string& counter : requirement.counters()) {
+        absl::StatusOr<int64_t> value =
+            ReadStoredInt(state, abi::Key(abi::kPrefixCounter, counter));
+        if (!value.ok()) return value.status();
+        missing.now.emplace_back(counter, *value);
+      }
     }
     out.push_back(std::move(status));
   }

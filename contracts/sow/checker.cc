@@ -135,9 +135,19 @@ class Checker {
     for (const FeedDecl& feed : file_.feeds) {
       // Only members holding an oracle role may submit facts (node/ledger/contract_payloads.cc):
       // a feed bound to any other role could never report.
-      if (!feed.role.starts_with("oracle:") || !roles::IsKnown(feed.role)) {
+      // Clinops may report only confirmations: its members confirm, they do not measure.
+      const bool oracle = feed.role.starts_with("oracle:") && roles::IsKnown(feed.role);
+      if (feed.role == roles::kClinops) {
+        for (size_t i = 0; i < feed.kinds.size(); ++i) {
+          if (feed.kinds[i] != FactKind::kMilestoneConfirmed) {
+            Fail(feed.kind_spans[i],
+                 StrCat("a clinops feed reports milestone_confirmed only, not ",
+                        FactKindName(feed.kinds[i]), " (bind it to an oracle role)"));
+          }
+        }
+      } else if (!oracle) {
         Fail(feed.role_span, StrCat("'", feed.role, "' is not an oracle role of the network (",
-                                    "oracle:edc, oracle:ctms or oracle:cost)"));
+                                    "oracle:edc, oracle:ctms or oracle:cost) nor clinops"));
       }
       for (size_t i = 0; i < feed.kinds.size(); ++i) {
         if (feed.kinds[i] == FactKind::kRetracted) {
@@ -167,6 +177,19 @@ class Checker {
     current_evidence_ = &milestone.evidence_counters;
     ExpectType(*milestone.when, SowType::kBool, Context::kCondition, nullptr);
     current_evidence_ = nullptr;
+    if (milestone.confirmed) {
+      bool bound = false;
+      for (const FeedDecl& feed : file_.feeds) {
+        for (FactKind kind : feed.kinds)
+          bound = bound || kind == FactKind::kMilestoneConfirmed;
+      }
+      if (!bound) {
+        Fail(milestone.confirmed_span,
+             "a confirmed milestone needs a feed that reports milestone_confirmed (e.g. feed "
+             "\"clinops\" of sponsor reports milestone_confirmed)");
+      }
+      milestone.evidence_counters.push_back(abi::ConfirmedCounter(milestone.name));
+    }
     if (milestone.constraint) {
       ExpectType(*milestone.constraint, SowType::kBool, Context::kCondition, nullptr);
     }

@@ -350,6 +350,10 @@ class Parser {
         milestone.amount_minor = milestone.kind == MilestoneKindDecl::kPenalty ? -minor : minor;
       } else if (IsWord("for")) {
         ParseFor(&seen, &milestone.obligation, &milestone.obligation_span);
+      } else if (IsWord("confirmed")) {
+        Once(&seen, clause);
+        milestone.confirmed = true;
+        milestone.confirmed_span = Take().span;
       } else if (variable && IsWord("by")) {
         Once(&seen, clause);
         Take();
@@ -368,8 +372,9 @@ class Parser {
         ExpectWord("until");
         milestone.constraint = ParseExpression();
       } else {
-        Expected(variable ? "'when', 'pays', 'by', 'estimate', 'constrained', 'for' or '}'"
-                          : "'when', 'pays', 'for' or '}'");
+        Expected(variable
+                     ? "'when', 'pays', 'by', 'estimate', 'constrained', 'confirmed', 'for' or '}'"
+                     : "'when', 'pays', 'confirmed', 'for' or '}'");
       }
     }
     if (!milestone.when) Fail(milestone.span, StrCat("a ", keyword, " needs 'when'"));

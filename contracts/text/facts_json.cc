@@ -53,6 +53,7 @@ std::set<std::string> KindFields(FactKind kind) {
   if (FactHasSubject(kind)) fields.insert("subject");
   if (kind == FactKind::kVisitCompleted) fields.insert("visit_type");
   if (kind == FactKind::kCostIncurred) fields.insert("category");
+  if (kind == FactKind::kMilestoneConfirmed) fields.insert("milestone");
   if (FactHasAmount(kind)) fields.insert("amount");
   return fields;
 }
@@ -171,6 +172,12 @@ Fact ParseFact(const json& object) {
     case FactKind::kRetracted:
       fact.mutable_retracted()->set_date_ms(date);
       break;
+    case FactKind::kMilestoneConfirmed: {
+      auto* confirmed = fact.mutable_milestone_confirmed();
+      confirmed->set_milestone(Text(object, "milestone", true));
+      confirmed->set_date_ms(date);
+      break;
+    }
   }
   return fact;
 }
@@ -301,6 +308,12 @@ std::string FactsToJson(const trialledger::v1::FactBatch& batch) {
       case Fact::kRetracted:
         kind = "retracted";
         date = fact.retracted().date_ms();
+        break;
+      case Fact::kMilestoneConfirmed:
+        kind = "milestone_confirmed";
+        detail_key = "milestone";
+        detail = fact.milestone_confirmed().milestone();
+        date = fact.milestone_confirmed().date_ms();
         break;
       case Fact::KIND_NOT_SET:
         kind = "unset";

@@ -165,6 +165,15 @@ absl::Status GetMilestones(const OrderedStateReader& state, const v1::GetMilesto
     for (const v1::Milestone& declared : runtime->metadata().milestones()) {
       if (declared.name() == m.name) view->set_obligation(declared.obligation());
     }
+    for (const contracts::MilestoneStatus::Missing& missing : m.missing) {
+      v1::MissingRequirement* out = view->add_missing();
+      out->set_requirement(missing.requirement);
+      for (const auto& [counter, value] : missing.now) {
+        v1::CounterValue* now = out->add_now();
+        now->set_name(counter);
+        now->set_value(value);
+      }
+    }
   }
   return absl::OkStatus();
 }

@@ -216,6 +216,96 @@ TEST_F(OracleTest, CtmsImportPutsEveryRowOnTheLedgerOnce) {
   EXPECT_EQ(costs["rejected_count"], 0) << costs.dump(2);
 }
 
+// A milestone that waits for two sources and the sponsor: `milestones show` lists what is still
+// missing, part by part with the state it reads; the CTMS's key and the EDC's each supply their
+// part; only the sponsor's clinops may confirm, with `milestones confirm`.
+TEST_F(OracleTest, AConfirmedMilestoneWaitsForBothSourcesAndTheSponsorsClinops) {
+  const std::string contract = "mediflex-confirmed";
+  const std::string sow =
+      WriteFile("confirmed.sow", R"(contract mediflex_confirmed "FPI, confirmed" version 1
+sponsor "acme-bio"
+cro "northwind-cro"
+currency USD
+study "MEDIFLEX"
+sites "NYC-01", "VAN-01"
+feed "oracle:edc" of cro reports subject_enrolled
+feed "oracle:ctms" of cro reports first_patient_in
+feed "clinops" of sponsor reports milestone_confirmed
+obligation services "Study services" {
+  standalone price USD 500,000.00
+  recognised over time by milestones
+}
+milestone fpi "First patient in" {
+  when first_patient_in and enrolled >= 1
+  confirmed
+  pays USD 150,000.00
+  for services
+}
+)");
+  ASSERT_EQ(
+      RunJson("northwind-cro-finance", {"contract", "propose", sow, "--id", contract})["result"],
+      "ok");
+  ASSERT_EQ(RunJson("acme-bio-finance", {"contract", "accept", contract})["result"], "ok");
+  auto missing = [&] {
+    json shown = RunJson("", {"milestones", "show", "fpi", "--contract", contract});
+    std::vector<std::string> parts;
+    for (const json& each : shown["missing"])
+      parts.push_back(each["requirement"].get<std::string>() + " " + each["now"].dump());
+    return parts;
+  };
+  EXPECT_EQ(missing(),
+            (std::vector<std::string>{"first_patient_in {\"first_patient_in\":0}",
+                                      "enrolled >= 1 {\"enrolled\":0}",
+                                      "confirmed by acme-bio's clinops {\"confirmed/fpi\":0}"}));
+  // The CTMS reports first patient in; the EDC's enrolment is still missing, and the sponsor.
+  json ctms = ImportJson("northwind-cro-ctms", {"--feed", "ctms", "--contract", contract, "--file",
+                                                WriteFile("fpi.csv",
+                                                          "record_id,kind,date,updated_at,user\n"
+                                                          "FPI,first_patient_in,2010-03-02,"
+                                                          "2010-03-02T15:00:00Z,k.lee\n")});
+  EXPECT_EQ(ctms["submitted"], 1) << ctms.dump(2);
+  json edc = RunJson(
+      "northwind-cro-edc",
+      {"facts", "submit", "--contract", contract, "--file",
+       WriteFile("enrolled.json",
+                 R"({"contract": "mediflex-confirmed", "facts": [{"kind": "subject_enrolled",
+                     "source_system": "edc", "source_record_id": "ENR-1",
+                     "source_timestamp": "2010-03-02T16:00:00Z", "site": "NYC-01",
+                     "subject": "S-1", "date": "2010-03-02"}]})")});
+  ASSERT_EQ(edc["facts"].size(), 1u) << edc.dump(2);
+  EXPECT_EQ(edc["facts"][0]["outcome"], "applied") << edc.dump(2);
+  EXPECT_EQ(missing(),
+            (std::vector<std::string>{"confirmed by acme-bio's clinops {\"confirmed/fpi\":0}"}));
+  EXPECT_EQ(MilestoneStatus(contract)["fpi"], "pending");
+  // Not the CRO's finance, not the sponsor's finance: the SOW binds confirmations to clinops.
+  CommandResult cro =
+      Run("northwind-cro-finance", {"milestones", "confirm", "fpi", "--contract", contract});
+  EXPECT_EQ(cro.exit_code, 1);
+  EXPECT_NE(cro.err.find("clinops"), std::string::npos) << cro.err;
+  CommandResult finance =
+      Run("acme-bio-finance", {"milestones", "confirm", "fpi", "--contract", contract});
+  EXPECT_EQ(finance.exit_code, 1);
+  // A milestone that is not there is rejected by the contract, by name.
+  CommandResult unknown = Run("acme-bio-clinops", {"milestones", "confirm", "lplv", "--contract",
+                                                   contract, "--reason", "typo"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("milestone lplv is not one of this contract's confirmed milestones"),
+            std::string::npos)
+      << unknown.err;
+  json confirmed = RunJson("acme-bio-clinops", {"milestones", "confirm", "fpi", "--contract",
+                                                contract, "--reason", "CRA verified at SIV"});
+  ASSERT_EQ(confirmed["facts"].size(), 1u) << confirmed.dump(2);
+  EXPECT_EQ(confirmed["facts"][0]["outcome"], "applied") << confirmed.dump(2);
+  json fpi = RunJson("", {"milestones", "show", "fpi", "--contract", contract});
+  EXPECT_EQ(fpi["status"], "achieved");
+  EXPECT_TRUE(fpi["missing"].empty()) << fpi.dump(2);
+  std::vector<std::string> evidence;
+  for (const json& each : fpi["evidence"])
+    evidence.push_back(each.is_string() ? each.get<std::string>()
+                                        : each["fact_id"].get<std::string>());
+  EXPECT_EQ(evidence, (std::vector<std::string>{"ctms/FPI", "edc/ENR-1", "clinops/confirm-fpi"}));
+}
+
 // The EDC's study-level facts come as CSV records too, signed with the EDC's key: the contract
 // binds first_patient_in to oracle:edc. A kind bound to another feed is skipped, by name.
 TEST_F(OracleTest, TheEdcKeyImportsStudyLevelRecordsFromCsv) {

@@ -69,6 +69,12 @@ TEST(CompilerTest, MetadataShowsTheTerms) {
   EXPECT_EQ(m.milestones(1).condition(), "first_patient_in and enrolled >= 1");
   EXPECT_THAT(m.milestones(1).evidence_counters(),
               ::testing::ElementsAre("first_patient_in", "enrolled"));
+  // What `milestones show` lists while it waits: the parts of `first_patient_in and enrolled >= 1`.
+  ASSERT_EQ(m.milestones(1).requirements_size(), 2);
+  EXPECT_EQ(m.milestones(1).requirements(0).text(), "first_patient_in");
+  EXPECT_EQ(m.milestones(1).requirements(1).text(), "enrolled >= 1");
+  EXPECT_THAT(m.milestones(1).requirements(1).counters(), ::testing::ElementsAre("enrolled"));
+  EXPECT_FALSE(m.milestones(1).confirmed());
   EXPECT_EQ(m.milestones(5).kind(), trialledger::v1::MILESTONE_KIND_INCENTIVE);
   EXPECT_EQ(m.milestones(5).constraint(), "enrolled >= target_enrolment * 3 / 4");
   EXPECT_EQ(m.holdbacks(0).percent(), 10);
@@ -76,7 +82,7 @@ TEST(CompilerTest, MetadataShowsTheTerms) {
   ASSERT_EQ(m.bindings_size(), 15);
   EXPECT_EQ(m.bindings(7).fact_kind(), "site_activated");
   EXPECT_EQ(m.bindings(7).role(), "oracle:ctms");
-  ASSERT_EQ(m.entry_gas_size(), 3);
+  ASSERT_EQ(m.entry_gas_size(), 4);  // init, submit, migrate, requirements
   for (const auto& gas : m.entry_gas())
     EXPECT_LE(gas.worst_case_gas(), 2'000'000);
   EXPECT_GE(m.facts_per_batch_max(), 1);

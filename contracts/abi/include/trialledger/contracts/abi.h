@@ -17,6 +17,10 @@ namespace tl::contracts::abi {
 inline constexpr std::string_view kEntryInit = "init";        // payload: map name -> value
 inline constexpr std::string_view kEntrySubmit = "submit";    // payload: list of fact records
 inline constexpr std::string_view kEntryMigrate = "migrate";  // payload: int previous version
+// Read-only, no payload: a list of bool, whether each milestone requirement holds
+// (Milestone.requirements in contract.proto, milestones in SOW order). Modules compiled before
+// it existed lack it; the runtime then lists no missing requirements.
+inline constexpr std::string_view kEntryRequirements = "requirements";
 
 // Fields of a fact record, in order (vm record shape kFactFields).
 enum FactField : uint16_t {
@@ -123,6 +127,15 @@ inline constexpr StateName kStateNames[] = {
 inline constexpr std::string_view kStateContractSigned = "contract_signed";
 inline constexpr std::string_view kStateCostIncurred = "cost_incurred";
 inline constexpr std::string_view kStateEstimateAtCompletion = "estimate_at_completion";
+
+// A confirmed milestone's confirmation: the counter c/confirmed/<milestone>, 1 once a
+// milestone_confirmed fact names it (a flag: further confirmations change nothing).
+inline constexpr std::string_view kConfirmedPrefix = "confirmed/";
+inline std::string ConfirmedCounter(std::string_view milestone) {
+  std::string counter(kConfirmedPrefix);
+  counter += milestone;
+  return counter;
+}
 
 // The name of a milestone's kind in events and displays: "milestone", "incentive", "penalty".
 std::string_view MilestoneKindName(trialledger::v1::MilestoneKind kind);

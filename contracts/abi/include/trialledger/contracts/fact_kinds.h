@@ -30,6 +30,7 @@ enum class FactKind : int64_t {
   kCostIncurred = 14,
   kEstimateAtCompletion = 15,
   kRetracted = 16,
+  kMilestoneConfirmed = 17,
 };
 
 // Every kind, in number order.
@@ -45,7 +46,7 @@ std::optional<FactKind> FactKindOf(const trialledger::v1::Fact& fact);
 bool FactHasSite(FactKind kind);
 bool FactHasSubject(FactKind kind);
 bool FactHasAmount(FactKind kind);
-// visit_type for visits, category for costs.
+// visit_type for visits, category for costs, the milestone for confirmations.
 bool FactHasDetail(FactKind kind);
 
 }  // namespace tl::contracts

@@ -92,6 +92,15 @@ struct MilestoneStatus {
   int64_t fact_date_ms = 0;
   int64_t achieved_height = 0;
   int64_t achieved_time_ms = 0;
+  // Pending only: the requirements (a part of the condition, or the confirmation) that do not
+  // hold yet, each with the counters it reads and their values now. Empty for a module compiled
+  // before the `requirements` entry existed.
+  struct Missing {
+    std::string requirement;
+    std::vector<std::pair<std::string, int64_t>> now;
+    bool operator==(const Missing&) const = default;
+  };
+  std::vector<Missing> missing;
 };
 
 // One fact of the node's fact log: its id and the height it was judged at, in ledger order.
@@ -157,6 +166,9 @@ class ContractRuntime {
       : program_(std::move(program)), metadata_(std::move(metadata)) {}
   absl::StatusOr<RunResult> Run(std::string_view entry, std::string payload, ContractState& state,
                                 const BlockContext& block, const Signer& signer) const;
+  // The `requirements` entry's answer over `state`, read-only; nullopt when the module has none.
+  absl::StatusOr<std::optional<std::vector<bool>>> RequirementsHeld(
+      const ContractState& state) const;
 
   std::shared_ptr<const vm::Program> program_;
   trialledger::v1::ContractMetadata metadata_;

@@ -110,7 +110,12 @@ struct MilestoneDecl : Named {
   std::optional<int64_t> deadline_ms;
   std::string estimate;  // most_likely_amount, expected_value
   std::unique_ptr<Expr> constraint;
-  std::vector<std::string> evidence_counters;  // checker: counters `when` reads, in order
+  // `confirmed`: it counts only once a milestone_confirmed fact names it (the sponsor's clinops,
+  // say, through the feed the SOW binds that kind to), besides `when`.
+  bool confirmed = false;
+  Span confirmed_span;
+  std::vector<std::string> evidence_counters;  // checker: counters `when` reads, in order, then
+                                               // confirmed/<name> for a confirmed milestone
 };
 
 struct UnitFeeDecl : Named {
