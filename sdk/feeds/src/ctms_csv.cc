@@ -166,13 +166,9 @@ class CsvReader {
 absl::StatusOr<ImportResult> ImportCtmsCsv(std::string_view text, std::string_view file_name,
                                            const CtmsOptions& options,
                                            const ImportOptions& import) {
-  if (absl::Status s = CtmsCollector::CheckOptions(options); !s.ok()) return s;
   ImportResult result;
   Reporter reporter(file_name, import, &result.report);
-  if (text.size() > limits::kFeedFileBytesMax) {
-    return reporter.Fatal(0,
-                          StrCat("a feed file is at most ", limits::kFeedFileBytesMax, " bytes"));
-  }
+  if (absl::Status s = CtmsCollector::CheckInput(options, text, reporter); !s.ok()) return s;
   CsvReader reader(options, reporter, &result);
   if (absl::Status s = reader.Read(text); !s.ok()) return s;
   return result;

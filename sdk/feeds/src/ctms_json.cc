@@ -59,13 +59,9 @@ absl::StatusOr<CtmsRecord> RecordOf(const json& value, size_t index) {
 absl::StatusOr<ImportResult> ImportCtmsJson(std::string_view text, std::string_view file_name,
                                             const CtmsOptions& options,
                                             const ImportOptions& import) {
-  if (absl::Status s = CtmsCollector::CheckOptions(options); !s.ok()) return s;
   ImportResult result;
   Reporter reporter(file_name, import, &result.report);
-  if (text.size() > limits::kFeedFileBytesMax) {
-    return reporter.Fatal(0,
-                          StrCat("a feed file is at most ", limits::kFeedFileBytesMax, " bytes"));
-  }
+  if (absl::Status s = CtmsCollector::CheckInput(options, text, reporter); !s.ok()) return s;
   json document;
   try {
     document = json::parse(text.begin(), text.end());

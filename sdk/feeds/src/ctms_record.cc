@@ -8,6 +8,7 @@
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/sow_text.h"
+#include "trialledger/feeds/limits.h"
 
 namespace tl::feeds::internal {
 namespace {
@@ -124,6 +125,16 @@ absl::Status CtmsCollector::CheckOptions(const CtmsOptions& options) {
   if (!contracts::IsCurrencyCode(options.currency)) {
     return absl::InvalidArgumentError(StrCat("the contract currency '", options.currency,
                                              "' is not a three-letter ISO 4217 code"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CtmsCollector::CheckInput(const CtmsOptions& options, std::string_view text,
+                                       const Reporter& reporter) {
+  if (absl::Status s = CheckOptions(options); !s.ok()) return s;
+  if (text.size() > limits::kFeedFileBytesMax) {
+    return reporter.Fatal(0,
+                          StrCat("a feed file is at most ", limits::kFeedFileBytesMax, " bytes"));
   }
   return absl::OkStatus();
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "reporter.h"
@@ -37,6 +38,10 @@ class CtmsCollector {
   CtmsCollector(const CtmsOptions& options, Reporter& reporter, ImportResult* result)
       : options_(options), reporter_(reporter), result_(result) {}
   static absl::Status CheckOptions(const CtmsOptions& options);
+  // What every CTMS reader checks before it reads: usable options and a file within
+  // kFeedFileBytesMax (a fatal error through `reporter`, which names the file).
+  static absl::Status CheckInput(const CtmsOptions& options, std::string_view text,
+                                 const Reporter& reporter);
 
   // The fact, or the record skipped (Ok) or the strict-mode error.
   absl::Status Add(const CtmsRecord& record);
