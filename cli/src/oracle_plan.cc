@@ -6,6 +6,7 @@
 
 #include "trialledger/base/check.h"
 #include "trialledger/contracts/lifecycle.h"
+#include "trialledger/contracts/runtime.h"
 #include "trialledger/sdk/codec.h"
 
 namespace tl::cli::oracle {
@@ -18,7 +19,7 @@ size_t EncodedFactBytes(const v1::Fact& fact) {
 }
 
 bool Changed(v1::FactOutcomeCode outcome) {
-  return outcome == v1::FACT_APPLIED || outcome == v1::FACT_CORRECTED;
+  return contracts::FactOutcomeTakesEffect(outcome);
 }
 
 }  // namespace

@@ -141,7 +141,11 @@ GeneratedModule Codegen::Run() {
   GeneratePassThroughOf();
   GenerateValidate();
   GenerateReverse();
-  GenerateProcessFact();
+  if (HasHoldRules()) {
+    GenerateHoldReason();
+    GenerateProcessFact(/*released=*/true);
+  }
+  GenerateProcessFact(/*released=*/false);
   GenerateInit();
   GenerateSubmit();
   GenerateMigrate();

@@ -46,6 +46,19 @@ int64_t KindNumber(FactKind kind) {
 
 }  // namespace
 
+uint16_t Codegen::ContentOf(Emitter& e, uint16_t fact) {
+  std::vector<uint16_t> fields;
+  for (uint16_t i = 0; i < abi::kContentFieldCount; ++i) {
+    const uint16_t value = e.Temp(i == abi::kFieldKind     ? Type::kInt
+                                  : i == abi::kFieldDate   ? Type::kTime
+                                  : i == abi::kFieldAmount ? Type::kMoney
+                                                           : Type::kString);
+    e.Op(Opcode::kRecget, value, fact, i);
+    fields.push_back(value);
+  }
+  return Record(e, kContentShape, fields);
+}
+
 // authorize(kind: int, index: int): traps unless the signer may report facts of `kind`.
 void Codegen::GenerateAuthorize() {
   const std::vector<Type> params = {Type::kInt, Type::kInt};
@@ -128,15 +141,11 @@ void Codegen::GenerateValidate() {
     return value;
   };
   auto kind_is = [&](bool (*predicate)(FactKind)) {
-    const uint16_t any = e.Temp(Type::kBool);
-    e.Op(Opcode::kLoadb, any, 0);
-    const uint16_t match = e.Temp(Type::kBool);
+    std::vector<FactKind> kinds;
     for (FactKind k : AllFactKinds()) {
-      if (!predicate(k)) continue;
-      e.Op(Opcode::kEq, match, kind, e.Int(KindNumber(k)));
-      e.Op(Opcode::kOr, any, any, match);
+      if (predicate(k)) kinds.push_back(k);
     }
-    return any;
+    return KindIn(e, kind, kinds);
   };
   auto fail_if = [&](uint16_t condition, std::initializer_list<Piece> why) {
     e.If(condition, [&] { e.Op(Opcode::kRet, Concat(e, why)); });
@@ -256,15 +265,9 @@ void Codegen::GenerateValidate() {
   env.fact = fact;
   for (const RuleDecl& rule : file_.rules) {
     Emitter::TempScope scope(e);
-    const uint16_t applies = e.Temp(Type::kBool);
-    e.Op(Opcode::kLoadb, applies, 0);
-    const uint16_t match = e.Temp(Type::kBool);
-    for (FactKind k : rule.kinds) {
-      e.Op(Opcode::kEq, match, kind, e.Int(KindNumber(k)));
-      e.Op(Opcode::kOr, applies, applies, match);
-    }
-    e.If(applies, [&] {
+    e.If(KindIn(e, kind, rule.kinds), [&] {
       for (const Requirement& requirement : rule.requirements) {
+        if (requirement.hold) continue;  // hold_reason's
         Emitter::TempScope inner(e);
         const uint16_t broken = e.Temp(Type::kBool);
         e.Op(Opcode::kNot, broken, Expr(e, *requirement.condition, env));
@@ -362,11 +365,16 @@ void Codegen::GenerateReverse() {
   reverse_ = GenFunction{&f, e.worst_case_gas()};
 }
 
-// process_fact(fact: record, index: int) -> record {code, message}
-void Codegen::GenerateProcessFact() {
+// process_fact(fact: record, index: int) -> record {code, message}, and with `released`
+// apply_released(fact, index): a held fact applied when its site's activation applies. It was
+// authorized and looked up when it was held and is never held again; the activation's run
+// settles once after every released fact, so it does not settle on its own.
+void Codegen::GenerateProcessFact(bool released) {
   const std::vector<Type> params = {Type::kRecord, Type::kInt};
-  vm::FunctionBuilder& f = module_.AddFunction("process_fact", params, Type::kRecord);
+  vm::FunctionBuilder& f =
+      module_.AddFunction(released ? "apply_released" : "process_fact", params, Type::kRecord);
   Emitter e(module_, f, params);
+  const bool holds = !released && HasHoldRules();
   const uint16_t fact = 0, index = 1;
   auto fixed_field = [&](abi::FactField field, Type type) {
     const uint16_t value = e.Fixed(type);
@@ -398,35 +406,23 @@ void Codegen::GenerateProcessFact() {
   };
   const uint16_t retraction = e.Fixed(Type::kBool);
   e.Op(Opcode::kEq, retraction, kind, e.Int(KindNumber(FactKind::kRetracted)));
-  {
+  if (!released) {
     Emitter::TempScope scope(e);
     const uint16_t reported = e.Temp(Type::kBool);
     e.Op(Opcode::kNot, reported, retraction);
     e.If(reported, [&] { CallFunction(e, authorize_, Type::kNone, {kind, index}); });
   }
   const uint16_t content = e.Fixed(Type::kRecord);
-  {
-    Emitter::TempScope scope(e);
-    std::vector<uint16_t> fields;
-    for (uint16_t i = 0; i < abi::kContentFieldCount; ++i) {
-      const uint16_t value = e.Temp(i == abi::kFieldKind     ? Type::kInt
-                                    : i == abi::kFieldDate   ? Type::kTime
-                                    : i == abi::kFieldAmount ? Type::kMoney
-                                                             : Type::kString);
-      e.Op(Opcode::kRecget, value, fact, i);
-      fields.push_back(value);
-    }
-    e.Op(Opcode::kMove, content, Record(e, kContentShape, fields));
-  }
+  e.Op(Opcode::kMove, content, ContentOf(e, fact));
   const uint16_t fact_key = e.Fixed(Type::kBytes);
   e.Op(Opcode::kMove, fact_key, Key(e, abi::kPrefixFact, id));
-  {
+  // Whether this fact replaces a held one (a correction or retraction of a fact still waiting).
+  const uint16_t was_held = e.Fixed(Type::kBool);
+  e.Op(Opcode::kLoadb, was_held, 0);
+  if (!released) {
     Emitter::TempScope scope(e);
     const uint16_t bytes = Get(e, Type::kBytes, fact_key, e.Bytes(""), kStoredFactBytesMax);
-    const uint16_t length = e.Temp(Type::kInt);
-    e.Op(Opcode::kBlen, length, bytes);
-    const uint16_t known = e.Temp(Type::kBool);
-    e.Op(Opcode::kLt, known, e.Int(0), length);
+    const uint16_t known = NonEmpty(e, bytes);
     e.If(
         known,
         [&] {
@@ -455,20 +451,32 @@ void Codegen::GenerateProcessFact() {
           e.Op(Opcode::kLoadi, code, abi::kResultCorrected);
         },
         [&] {
+          if (holds) {
+            TakeHeld(e,
+                     {.fact = fact,
+                      .id = id,
+                      .index = index,
+                      .content = content,
+                      .code = code,
+                      .was_held = was_held},
+                     result);
+          }
           e.If(retraction, [&] {
-            result(e.Int(abi::kResultRejected), Concat(e, {"nothing to retract: no fact ", id}));
+            const uint16_t unknown = e.Temp(Type::kBool);
+            e.Op(Opcode::kNot, unknown, was_held);
+            e.If(unknown, [&] {
+              result(e.Int(abi::kResultRejected), Concat(e, {"nothing to retract: no fact ", id}));
+            });
           });
         });
   }
   {
     Emitter::TempScope scope(e);
     const uint16_t why = CallFunction(e, validate_, Type::kString, {fact});
-    const uint16_t length = e.Temp(Type::kInt);
-    e.Op(Opcode::kSlen, length, why);
-    const uint16_t invalid = e.Temp(Type::kBool);
-    e.Op(Opcode::kLt, invalid, e.Int(0), length);
-    e.If(invalid, [&] { reject(why); });
+    e.If(NonEmpty(e, why), [&] { reject(why); });
   }
+  if (holds)
+    HoldIfInactive(e, {.fact = fact, .id = id, .code = code, .was_held = was_held}, result, reject);
   // What the fact changes, recorded so a later correction can undo exactly that.
   const uint16_t counter_keys = e.Fixed(Type::kList), counter_deltas = e.Fixed(Type::kList),
                  money_keys = e.Fixed(Type::kList), money_deltas = e.Fixed(Type::kList),
@@ -557,6 +565,7 @@ void Codegen::GenerateProcessFact() {
     } else if (FactHasSite(fact_kind)) {
       apply = [&, fact_kind] {
         status_machine(fact_kind, abi::kPrefixSite, abi::kFieldSite, "site");
+        if (holds && fact_kind == FactKind::kSiteActivated) ReleaseHeld(e, fact, id, index);
       };
     } else if (fact_kind == FactKind::kFirstPatientIn ||
                fact_kind == FactKind::kLastPatientLastVisit ||
@@ -583,12 +592,8 @@ void Codegen::GenerateProcessFact() {
         const uint16_t amount = e.Temp(Type::kMoney);
         e.Op(Opcode::kRecget, amount, fact, abi::kFieldAmount);
         const uint16_t pass = CallFunction(e, pass_through_of_, Type::kString, {category});
-        const uint16_t length = e.Temp(Type::kInt);
-        e.Op(Opcode::kSlen, length, pass);
-        const uint16_t is_pass = e.Temp(Type::kBool);
-        e.Op(Opcode::kLt, is_pass, e.Int(0), length);
         e.If(
-            is_pass,
+            NonEmpty(e, pass),
             [&] {
               for (const PassThroughDecl& p : file_.pass_throughs) {
                 Emitter::TempScope scope(e);
@@ -629,6 +634,7 @@ void Codegen::GenerateProcessFact() {
     } else {
       continue;  // a retraction only reverses
     }
+    if (released && !HoldsKind(fact_kind)) continue;
     cases.emplace_back(KindNumber(fact_kind), [&e, apply] {
       Emitter::TempScope scope(e);
       apply();
@@ -648,10 +654,10 @@ void Codegen::GenerateProcessFact() {
     e.Op(Opcode::kLe, fits, length, e.Const(vm::Value::MakeInt(kStoredFactBytesMax)));
     e.Op(Opcode::kCheck, fits, e.Str("a fact's stored record is too large"));
     Put(e, fact_key, bytes, kStoredFactBytesMax);
-    CallFunction(e, settle_, Type::kNone, {id, date});
+    if (!released) CallFunction(e, settle_, Type::kNone, {id, date});
     result(code, e.Str(""));
   }
-  process_fact_ = GenFunction{&f, e.worst_case_gas()};
+  (released ? apply_released_ : process_fact_) = GenFunction{&f, e.worst_case_gas()};
 }
 
 }  // namespace tl::contracts

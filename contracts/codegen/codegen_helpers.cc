@@ -62,6 +62,25 @@ uint16_t Codegen::Key(Emitter& e, std::string_view prefix, uint16_t name) {
   return key;
 }
 
+uint16_t Codegen::NonEmpty(Emitter& e, uint16_t text) {
+  const uint16_t length = e.Temp(Type::kInt);
+  e.Op(e.TypeOf(text) == Type::kBytes ? Opcode::kBlen : Opcode::kSlen, length, text);
+  const uint16_t non_empty = e.Temp(Type::kBool);
+  e.Op(Opcode::kLt, non_empty, e.Int(0), length);
+  return non_empty;
+}
+
+uint16_t Codegen::KindIn(Emitter& e, uint16_t kind, const std::vector<FactKind>& kinds) {
+  const uint16_t any = e.Temp(Type::kBool);
+  e.Op(Opcode::kLoadb, any, 0);
+  const uint16_t match = e.Temp(Type::kBool);
+  for (FactKind k : kinds) {
+    e.Op(Opcode::kEq, match, kind, e.Int(static_cast<int64_t>(k)));
+    e.Op(Opcode::kOr, any, any, match);
+  }
+  return any;
+}
+
 uint16_t Codegen::ConstKey(Emitter& e, std::string_view prefix, std::string_view name) {
   return e.Bytes(abi::Key(prefix, name));
 }

@@ -45,6 +45,14 @@ struct ExprEnv {
   uint16_t fact = 0;
 };
 
+// Registers of process_fact that the hold helpers read or set.
+struct FactRegs {
+  uint16_t fact = 0, id = 0, index = 0;
+  uint16_t content = 0;   // the fact's content record
+  uint16_t code = 0;      // the result code so far (int)
+  uint16_t was_held = 0;  // bool: the fact replaces a held one
+};
+
 // A piece of a generated message: literal text or a string register.
 using Piece = std::variant<std::string, uint16_t>;
 
@@ -70,6 +78,10 @@ class Codegen {
   uint16_t GetMoney(Emitter& e, uint16_t key);
   void Put(Emitter& e, uint16_t key, uint16_t value, int64_t value_bytes);
   uint16_t Concat(Emitter& e, std::initializer_list<Piece> pieces);
+  // A bool register: whether a string or bytes register holds anything.
+  uint16_t NonEmpty(Emitter& e, uint16_t text);
+  // A bool register: whether the int register `kind` is one of `kinds`.
+  uint16_t KindIn(Emitter& e, uint16_t kind, const std::vector<FactKind>& kinds);
   uint16_t Zero(Emitter& e);  // zero money in the contract currency
   // `list_bytes` bounds the encoding of a list field (evidence), if there is one.
   void EmitEvent(Emitter& e, std::string_view name,
@@ -102,7 +114,24 @@ class Codegen {
   void GeneratePassThroughOf();
   void GenerateValidate();
   void GenerateReverse();
-  void GenerateProcessFact();
+  void GenerateProcessFact(bool released);
+  uint16_t ContentOf(Emitter& e, uint16_t fact);  // the content record of a fact record
+
+  // codegen_hold.cc: facts that wait for their site's activation (`else hold`).
+  bool HasHoldRules() const;
+  bool HoldsKind(FactKind kind) const;
+  void GenerateHoldReason();
+  uint16_t HeldQueue(Emitter& e, uint16_t queue_key);  // the list of ids under hq/<site>
+  // A fact whose id is held: a duplicate, a refused resubmission, or a correction or retraction
+  // that takes the held fact out of its queue (then code = corrected, was_held = true).
+  void TakeHeld(Emitter& e, const FactRegs& regs,
+                const std::function<void(uint16_t, uint16_t)>& result);
+  // Holds the fact if a hold rule fails at a site never activated, and returns `held`.
+  void HoldIfInactive(Emitter& e, const FactRegs& regs,
+                      const std::function<void(uint16_t, uint16_t)>& result,
+                      const std::function<void(uint16_t)>& reject);
+  // After a site_activated fact applies: every fact held for its site, in order.
+  void ReleaseHeld(Emitter& e, uint16_t activation, uint16_t activation_id, uint16_t index);
 
   // codegen.cc: entry points.
   void GenerateInit();
@@ -114,6 +143,7 @@ class Codegen {
   std::vector<GenFunction> user_functions_;
   GenFunction authorize_, pass_through_of_, validate_, reverse_, process_fact_, settle_, invoice_,
       progress_;
+  GenFunction hold_reason_, apply_released_;  // only with hold rules
   // Settles only the milestones due at signature (`when` reads contract_signed); unset when there
   // are none.
   GenFunction settle_signed_;

@@ -229,11 +229,7 @@ void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16
       const int64_t evidence_max = static_cast<int64_t>(milestone.evidence_counters.size()) + 1;
       const int64_t map_gas = 13 * (1 + kTextGasBound) + evidence_max;
       auto add = [&](uint16_t id) {
-        const uint16_t length = e.Temp(Type::kInt);
-        e.Op(Opcode::kSlen, length, id);
-        const uint16_t present = e.Temp(Type::kBool);
-        e.Op(Opcode::kLt, present, e.Int(0), length);
-        e.If(present, [&] {
+        e.If(NonEmpty(e, id), [&] {
           const uint16_t known = e.Temp(Type::kBool);
           e.Op(Opcode::kMaphas, known, seen, id, map_gas);
           e.Op(Opcode::kNot, known, known);

@@ -176,6 +176,10 @@ trialledger::v1::ContractMetadata BuildMetadata(const SowFile& file, std::string
       r->add_fact_kinds(std::string(FactKindName(kind)));
     std::string condition;
     for (const Requirement& requirement : rule.requirements) {
+      if (requirement.hold) {
+        r->set_holds_until_site_active(true);
+        continue;
+      }
       if (!condition.empty()) condition += " and ";
       condition += SourceOf(source, *requirement.condition);
     }

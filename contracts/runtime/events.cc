@@ -14,6 +14,8 @@ trialledger::v1::FactOutcomeCode ToProto(FactOutcome outcome) {
       return trialledger::v1::FACT_CORRECTED;
     case FactOutcome::kRejected:
       return trialledger::v1::FACT_REJECTED;
+    case FactOutcome::kHeld:
+      return trialledger::v1::FACT_HELD;
   }
   return trialledger::v1::FACT_REJECTED;
 }
@@ -65,9 +67,16 @@ std::string_view FactOutcomeName(trialledger::v1::FactOutcomeCode code) {
       return "corrected";
     case trialledger::v1::FACT_REJECTED:
       return "rejected";
+    case trialledger::v1::FACT_HELD:
+      return "held";
     default:
       return "unknown";
   }
+}
+
+bool FactOutcomeTakesEffect(trialledger::v1::FactOutcomeCode code) {
+  return code == trialledger::v1::FACT_APPLIED || code == trialledger::v1::FACT_CORRECTED ||
+         code == trialledger::v1::FACT_HELD;
 }
 
 std::string_view FactOutcomeName(FactOutcome outcome) {

@@ -105,8 +105,8 @@ absl::StatusOr<RunResult> ContractRuntime::Run(std::string_view entry, std::stri
       const Value* code = item.RecordField("code");
       const Value* message = item.RecordField("message");
       FactResult fact;
-      if (code != nullptr && code->type() == vm::Type::kInt && code->AsInt() >= 1 &&
-          code->AsInt() <= 4) {
+      if (code != nullptr && code->type() == vm::Type::kInt &&
+          code->AsInt() >= abi::kResultApplied && code->AsInt() <= abi::kResultHeld) {
         fact.outcome = static_cast<FactOutcome>(code->AsInt());
       }
       if (message != nullptr && message->type() == vm::Type::kString) {

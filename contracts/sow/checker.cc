@@ -241,6 +241,37 @@ class Checker {
     Declare(rule, "a rule");
     for (Requirement& requirement : rule.requirements) {
       ExpectType(*requirement.condition, SowType::kBool, Context::kRule, nullptr);
+      if (requirement.hold) CheckHold(rule, requirement);
+    }
+  }
+
+  // A fact can wait only for its site's activation: anything else could wait forever, and the
+  // generated code releases held facts when a site_activated fact applies.
+  void CheckHold(const RuleDecl& rule, const Requirement& requirement) {
+    const Expr& condition = *requirement.condition;
+    const bool site_active = condition.kind == Expr::Kind::kCall &&
+                             condition.text == "site_active" && condition.args.size() == 1 &&
+                             condition.args[0]->kind == Expr::Kind::kFactField &&
+                             condition.args[0]->text == "site";
+    if (!site_active) {
+      Fail(requirement.hold_span,
+           "'else hold' waits for a site's activation: it needs 'require site_active(fact.site)'");
+    }
+    for (FactKind kind : rule.kinds) {
+      if (!FactHasSubject(kind)) {
+        Fail(rule.span, StrCat("'else hold' holds subject and visit facts; ", FactKindName(kind),
+                               " facts cannot wait for a site's activation"));
+      }
+    }
+    const bool activations_reported =
+        std::any_of(file_.feeds.begin(), file_.feeds.end(), [](const FeedDecl& feed) {
+          return std::find(feed.kinds.begin(), feed.kinds.end(), FactKind::kSiteActivated) !=
+                 feed.kinds.end();
+        });
+    if (!activations_reported) {
+      Fail(requirement.hold_span,
+           "'else hold' needs a feed that reports site_activated, or held facts would wait "
+           "forever");
     }
   }
 

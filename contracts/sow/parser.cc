@@ -532,7 +532,14 @@ class Parser {
       ExpectWord("require");
       Requirement requirement;
       requirement.condition = ParseExpression();
-      if (AcceptWord("else")) requirement.message = ExpectString("a message").text;
+      if (AcceptWord("else")) {
+        if (IsWord("hold")) {
+          requirement.hold = true;
+          requirement.hold_span = Take().span;
+        } else {
+          requirement.message = ExpectString("a message or 'hold'").text;
+        }
+      }
       rule.requirements.push_back(std::move(requirement));
       CheckCount(rule.requirements, last_);
     }

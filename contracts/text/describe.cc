@@ -51,8 +51,13 @@ std::string DescribeContract(const trialledger::v1::ContractMetadata& m) {
                   ", released by ", h.released_by(), "\n");
   }
   for (const auto& r : m.rules()) {
+    std::string requirements = r.condition();
+    if (r.holds_until_site_active()) {
+      if (!requirements.empty()) requirements += ", ";
+      requirements += "site_active(fact.site) else hold";
+    }
     out += StrCat("  rule ", r.name(), " on ", Join(r.fact_kinds(), ", "), ": require ",
-                  r.condition(), "\n");
+                  requirements, "\n");
   }
   for (const auto& b : m.bindings()) {
     out += StrCat("  feed ", b.fact_kind(), " <- ", b.organisation(), " ", b.role(), "\n");

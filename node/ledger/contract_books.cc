@@ -14,17 +14,46 @@
 namespace tl::ledger {
 namespace {
 
-// The "fact" field most contract events carry: the id of the fact being processed.
-std::string FactFieldOf(const v1::ContractEvent& event) {
+std::string TextOf(const v1::ContractEvent& event, std::string_view name) {
   for (const v1::EventField& field : event.fields()) {
-    if (field.name() == "fact" && field.value_case() == v1::EventField::kText) return field.text();
+    if (field.name() == name && field.value_case() == v1::EventField::kText) return field.text();
   }
   return "";
 }
 
+// The "fact" field most contract events carry: the id of the fact being processed.
+std::string FactFieldOf(const v1::ContractEvent& event) {
+  return TextOf(event, "fact");
+}
+
+// The facts a site's activation released (`fact_released` events naming it) and the contract
+// applied, as the grid sees them: they count from the activation, on its date (as the CRO's
+// units do), in the order released.
+void AddReleasedFacts(const std::string& activation_id, int64_t activation_date_ms,
+                      const std::vector<v1::EventRecord>& events,
+                      std::vector<books::GridFact>& facts) {
+  for (const v1::EventRecord& stored : events) {
+    const v1::ContractEvent& event = stored.event();
+    if (event.name() != "fact_released" || TextOf(event, "fact") != activation_id ||
+        TextOf(event, "outcome") != "applied") {
+      continue;
+    }
+    books::GridFact& released = facts.emplace_back();
+    released.fact_id = TextOf(event, "released");
+    released.kind = TextOf(event, "kind");
+    released.site = TextOf(event, "site");
+    released.subject = TextOf(event, "subject");
+    if (released.kind == contracts::FactKindName(contracts::FactKind::kVisitCompleted)) {
+      released.visit_type = TextOf(event, "detail");
+    }
+    released.date_ms = activation_date_ms;
+  }
+}
+
 // The facts the contract applied, as the sponsor's grid sees them.
 std::vector<books::GridFact> GridFactsOf(const v1::FactBatch& batch,
-                                         const v1::ContractOutcome& outcome) {
+                                         const v1::ContractOutcome& outcome,
+                                         const std::vector<v1::EventRecord>& events) {
   std::vector<books::GridFact> facts;
   for (int i = 0; i < batch.facts_size() && i < outcome.facts_size(); ++i) {
     const v1::FactOutcomeCode code = outcome.facts(i).code();
@@ -77,6 +106,11 @@ std::vector<books::GridFact> GridFactsOf(const v1::FactBatch& batch,
     if (subject != nullptr) {
       grid_fact.site = subject->site();
       grid_fact.subject = subject->subject();
+    }
+    if (*kind == contracts::FactKind::kSiteActivated) {
+      // `grid_fact` may move when `facts` grows: copy what the released facts need first.
+      const std::string activation_id = grid_fact.fact_id;
+      AddReleasedFacts(activation_id, grid_fact.date_ms, events, facts);
     }
   }
   return facts;
@@ -275,7 +309,7 @@ absl::Status PostFactsRun(const ContractRun& run, const v1::FactBatch& batch,
     }
     events.push_back({stored.event(), stored.seq(), cause});
   }
-  return Post(run, *std::move(position), events, GridFactsOf(batch, outcome), state);
+  return Post(run, *std::move(position), events, GridFactsOf(batch, outcome, run.events), state);
 }
 
 }  // namespace tl::ledger

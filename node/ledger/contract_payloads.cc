@@ -389,7 +389,7 @@ absl::StatusOr<v1::TxResult> SubmitFacts(const Call& call, const v1::FactBatch& 
     call.state.Put(state_keys::ContractFact(record->contract_id(), stored.seq()), Encode(stored));
     // The index points at the record that last changed something: a duplicate or a rejected
     // correction leaves it where it was (a fact only ever rejected is indexed as such).
-    const bool changed = judged->code() == v1::FACT_APPLIED || judged->code() == v1::FACT_CORRECTED;
+    const bool changed = contracts::FactOutcomeTakesEffect(judged->code());
     if (changed || (judged->code() == v1::FACT_REJECTED &&
                     !ReadFactById(call.state, record->contract_id(), judged->fact_id()))) {
       IndexFact(record->contract_id(), stored, call.state);

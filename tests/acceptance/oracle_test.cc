@@ -65,8 +65,8 @@ std::vector<std::string> CsvRecordIds(const std::string& path) {
 class OracleTest : public testing::NetworkTest {
  protected:
   // Proposed by the CRO's finance, accepted by the sponsor's.
-  void Activate(const std::string& id) {
-    json proposed = RunJson("northwind-cro-finance", {"contract", "propose", kSow, "--id", id});
+  void Activate(const std::string& id, const std::string& sow = kSow) {
+    json proposed = RunJson("northwind-cro-finance", {"contract", "propose", sow, "--id", id});
     ASSERT_EQ(proposed["result"], "ok");
     json accepted = RunJson("acme-bio-finance", {"contract", "accept", id});
     ASSERT_EQ(accepted["result"], "ok");
@@ -242,10 +242,7 @@ milestone fpi "First patient in" {
   for services
 }
 )");
-  ASSERT_EQ(
-      RunJson("northwind-cro-finance", {"contract", "propose", sow, "--id", contract})["result"],
-      "ok");
-  ASSERT_EQ(RunJson("acme-bio-finance", {"contract", "accept", contract})["result"], "ok");
+  Activate(contract, sow);
   auto missing = [&] {
     json shown = RunJson("", {"milestones", "show", "fpi", "--contract", contract});
     std::vector<std::string> parts;
@@ -304,6 +301,81 @@ milestone fpi "First patient in" {
     evidence.push_back(each.is_string() ? each.get<std::string>()
                                         : each["fact_id"].get<std::string>());
   EXPECT_EQ(evidence, (std::vector<std::string>{"ctms/FPI", "edc/ENR-1", "clinops/confirm-fpi"}));
+}
+
+// A SOW that holds enrolments until their site is activated: the EDC's enrolments come before
+// the CTMS's activations, wait as `held` (sent again: duplicates), and count when the CTMS
+// import activates their site: one per-subject fee each, from the activation.
+TEST_F(OracleTest, EnrolmentsBeforeTheSitesActivationWaitForItWhenTheSowHoldsThem) {
+  const std::string contract = "mediflex-hold";
+  const std::string sow =
+      WriteFile("hold.sow", R"(contract mediflex_hold "Held enrolments" version 1
+sponsor "acme-bio"
+cro "northwind-cro"
+currency USD
+study "MEDIFLEX"
+sites "NYC-01", "VAN-01"
+feed "oracle:edc" of cro reports subject_enrolled
+feed "oracle:ctms" of cro reports site_activated, monitoring_visit
+obligation services "Study services" {
+  standalone price USD 500,000.00
+  recognised over time by units
+}
+unit_fee per_subject "Per subject enrolled" {
+  per enrolled
+  rate USD 4,000.00
+  for services
+}
+rule enrol_at_active_sites "Subjects are enrolled only at activated sites" {
+  on subject_enrolled
+  require site_active(fact.site) else hold
+}
+)");
+  Activate(contract, sow);
+  // The EDC's enrolments (subject facts have no CSV schema: they come from ODM or as JSON).
+  const std::string enrolments = WriteFile("enrolments.json", R"({"contract": "mediflex-hold",
+    "facts": [
+      {"kind": "subject_enrolled", "source_system": "rave-edc", "source_record_id": "ENR-1",
+       "source_timestamp": "2008-10-20T15:00:00Z", "site": "NYC-01", "subject": "S-1",
+       "date": "2008-10-20"},
+      {"kind": "subject_enrolled", "source_system": "rave-edc", "source_record_id": "ENR-2",
+       "source_timestamp": "2008-10-21T15:00:00Z", "site": "VAN-01", "subject": "S-2",
+       "date": "2008-10-21"}]})");
+  auto submit = [&] {
+    json submitted = RunJson("northwind-cro-edc",
+                             {"facts", "submit", "--contract", contract, "--file", enrolments});
+    std::vector<std::string> outcomes;
+    for (const json& fact : submitted["facts"])
+      outcomes.push_back(fact["outcome"]);
+    return outcomes;
+  };
+  EXPECT_EQ(submit(), (std::vector<std::string>{"held", "held"}));
+  std::map<std::string, std::string> outcomes;
+  for (const json& fact : Facts(contract))
+    outcomes[fact["fact_id"]] = fact["outcome"];
+  EXPECT_EQ(outcomes, (std::map<std::string, std::string>{{"rave-edc/ENR-1", "held"},
+                                                          {"rave-edc/ENR-2", "held"}}));
+  EXPECT_EQ(submit(), (std::vector<std::string>{"duplicate", "duplicate"}));
+
+  auto released = [&] {
+    std::vector<std::string> ids;
+    for (const json& event : RunJson("", {"contract", "events", contract, "--limit", "1000"})) {
+      if (event["event"] != "fact_released") continue;
+      const std::string details = event["details"];
+      ids.push_back(details.substr(0, details.find(',')));
+    }
+    return ids;
+  };
+  EXPECT_TRUE(released().empty());
+  ImportCtms(contract, kCtmsCsv);
+  EXPECT_EQ(released(), (std::vector<std::string>{"fact_released{released=rave-edc/ENR-1",
+                                                  "fact_released{released=rave-edc/ENR-2"}));
+  json shown = RunJson("", {"contract", "show", contract});
+  std::string units;
+  for (const json& row : shown["position"]) {
+    if (row["item"] == "units earned per_subject") units = row["value"];
+  }
+  EXPECT_EQ(units, "2") << shown["position"].dump(2);
 }
 
 // The EDC's study-level facts come as CSV records too, signed with the EDC's key: the contract

@@ -73,6 +73,19 @@ TEST(OraclePlan, AChangedRecordThatIsNoCorrectionConflictsAndIsHeldBack) {
   EXPECT_EQ(plan.to_submit, (std::vector<size_t>{0}));
 }
 
+TEST(OraclePlan, AFactHeldForItsSitesActivationIsOnTheLedger) {
+  // Held (`else hold`) is the record's standing version, like applied: not sent again, and a
+  // changed record without the correction flag conflicts with it.
+  Ledger ledger;
+  ledger.Add(Enrolment("E1", "S-1"), v1::FACT_HELD);
+  ImportPlan plan = PlanImport({Enrolment("E1", "S-1")}, ledger.facts);
+  EXPECT_TRUE(plan.to_submit.empty());
+  EXPECT_EQ(plan.on_ledger, 1);
+  plan = PlanImport({Enrolment("E1", "S-9")}, ledger.facts);
+  EXPECT_TRUE(plan.to_submit.empty());
+  EXPECT_EQ(plan.conflicts, 1);
+}
+
 TEST(OraclePlan, ARecordAndItsCorrectionMatchOneLedgerRecordEach) {
   const std::vector<feeds::ImportedFact> file = {Enrolment("E1", "S-1"),
                                                  Enrolment("E1", "S-2", /*correction=*/true)};

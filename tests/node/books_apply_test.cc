@@ -189,5 +189,113 @@ TEST_F(BooksApplyTest, TwoLedgersHoldTheSameJournalByteForByte) {
   EXPECT_EQ(journal[1].lines(0).debit_minor(), 5'000'000);
 }
 
+// Enrolments that wait for their site's activation (`else hold`) are on no book until the
+// activation applies them; then the CRO earns the fee and the sponsor's grid accrues the
+// enrolment, both on the activation's date.
+constexpr char kHeldSow[] = R"(contract held "Held enrolments" version 1
+sponsor "acme-bio"
+cro "northwind-cro"
+currency USD
+study "S-9"
+sites "101"
+feed "oracle:edc" of cro reports subject_enrolled, site_activated
+obligation services "Study services" {
+  standalone price USD 100,000.00
+  recognised over time by units
+}
+unit_fee per_subject "Per subject enrolled" {
+  per enrolled
+  rate USD 5,000.00
+  for services
+}
+rule enrol_at_active_sites "Subjects are enrolled only at activated sites" {
+  on subject_enrolled
+  require site_active(fact.site) else hold
+}
+)";
+
+TEST_F(BooksApplyTest, AHeldEnrolmentIsBookedOnBothSidesWhenItsSiteIsActivated) {
+  const v1::ContractCode code = testing::SowCode(kHeldSow, "held.sow");
+  ASSERT_EQ(ApplyOne(signer_.Sign("cro-finance",
+                                  [&](v1::TxBody& body) {
+                                    body.mutable_propose_contract()->set_contract_id("held");
+                                    *body.mutable_propose_contract()->mutable_code() = code;
+                                  }))
+                .code(),
+            v1::TX_OK);
+  ASSERT_EQ(ApplyOne(signer_.Accept("sponsor-finance", "held", code.code_hash())).code(),
+            v1::TX_OK);
+  v1::TxResult grid = ApplyOne(signer_.Sign("sponsor-finance", [&](v1::TxBody& body) {
+    v1::SetAccrualGrid* set = body.mutable_set_accrual_grid();
+    set->set_contract_id("held");
+    set->set_currency("USD");
+    v1::GridRate* rate = set->add_rates();
+    rate->set_kind("subject_enrolled");
+    rate->set_rate_minor(400'000);
+    rate->set_payee("site-101");
+  }));
+  ASSERT_EQ(grid.code(), v1::TX_OK) << grid.message();
+  auto fact = [&](const std::string& record, const std::string& date, bool activation) {
+    return signer_.Sign("cro-edc", [&](v1::TxBody& body) {
+      v1::FactBatch* batch = body.mutable_submit_facts();
+      batch->set_contract_id("held");
+      v1::Fact* f = batch->add_facts();
+      f->set_source_system("rave");
+      f->set_source_record_id(record);
+      f->set_source_timestamp_ms(*ParseIsoDate(date));
+      if (activation) {
+        f->mutable_site_activated()->set_site("101");
+        f->mutable_site_activated()->set_date_ms(*ParseIsoDate(date));
+      } else {
+        f->mutable_subject_enrolled()->set_site("101");
+        f->mutable_subject_enrolled()->set_subject("101-001");
+        f->mutable_subject_enrolled()->set_date_ms(*ParseIsoDate(date));
+      }
+    });
+  };
+  auto entries = [&](const std::string& book) {
+    std::vector<v1::JournalEntry> out;
+    std::optional<v1::BookRecord> record = ReadBook(ledger_.state(), book);
+    for (uint64_t seq = 1; record.has_value() && seq <= record->entry_count(); ++seq) {
+      out.push_back(*ReadJournalEntry(ledger_.state(), book, seq));
+    }
+    return out;
+  };
+  v1::TxResult held = ApplyOne(fact("ENR-1", "2023-10-02", false));
+  ASSERT_EQ(held.code(), v1::TX_OK) << held.message();
+  ASSERT_EQ(held.contract().facts_size(), 1);
+  EXPECT_EQ(held.contract().facts(0).code(), v1::FACT_HELD);
+  EXPECT_TRUE(entries("northwind-cro").empty());
+  EXPECT_TRUE(entries("acme-bio").empty());
+
+  ASSERT_EQ(ApplyOne(fact("SA-101", "2023-10-05", true)).code(), v1::TX_OK);
+  const int64_t activated_ms = *ParseIsoDate("2023-10-05");
+  // The CRO: one unit of USD 5,000.00 earned and billed, on the activation's date.
+  int64_t cro_billed = 0;
+  for (const v1::JournalEntry& entry : entries("northwind-cro")) {
+    EXPECT_EQ(entry.effective_date_ms(), activated_ms) << entry.entry_id();
+    for (const v1::JournalLine& line : entry.lines()) {
+      if (line.account() == "accounts_receivable") {
+        cro_billed += line.debit_minor() - line.credit_minor();
+      }
+    }
+  }
+  EXPECT_EQ(cro_billed, 500'000);
+  // The sponsor's grid: the released enrolment at its rate, USD 4,000.00, named by its own id.
+  int64_t rd_expense = 0;
+  bool enrolment_booked = false;
+  for (const v1::JournalEntry& entry : entries("acme-bio")) {
+    for (const v1::JournalLine& line : entry.lines()) {
+      if (line.account() == "rd_expense") rd_expense += line.debit_minor() - line.credit_minor();
+    }
+    if (entry.fact_id() == "rave/ENR-1") {
+      enrolment_booked = true;
+      EXPECT_EQ(entry.effective_date_ms(), activated_ms);
+    }
+  }
+  EXPECT_TRUE(enrolment_booked);
+  EXPECT_EQ(rd_expense, 400'000);
+}
+
 }  // namespace
 }  // namespace tl::ledger

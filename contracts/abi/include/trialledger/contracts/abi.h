@@ -48,6 +48,7 @@ enum ResultCode : int64_t {
   kResultDuplicate = 2,  // same source record already applied with the same content: ignored
   kResultCorrected = 3,  // a correction: the earlier fact's effects were reversed, then applied
   kResultRejected = 4,   // failed validation; no state changed for this fact
+  kResultHeld = 5,       // waits for its site's activation (`else hold`); nothing counted yet
 };
 
 // Subject status (s/<subject>), site status (site/<site>), milestone status (ms/<name>).
@@ -83,6 +84,8 @@ inline constexpr std::string_view kPrefixUnits = "u/";           // u/<fee>: uni
 inline constexpr std::string_view kPrefixHeld = "h/";            // h/<holdback>: money withheld
 inline constexpr std::string_view kPrefixReleased = "hr/";       // hr/<holdback>: 1 once released
 inline constexpr std::string_view kPassThroughSpend = "pt/";     // m/pt/<name>: money spent
+inline constexpr std::string_view kPrefixHeldFact = "hf/";   // hf/<fact id>: the held fact record
+inline constexpr std::string_view kPrefixHeldQueue = "hq/";  // hq/<site>: held fact ids, in order
 
 // Fields of the achievement record md/<name>, in order.
 enum AchievementField : uint16_t {

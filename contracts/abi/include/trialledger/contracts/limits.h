@@ -30,6 +30,11 @@ inline constexpr size_t kAuditReasonBytesMax = 256;
 inline constexpr int64_t kEffectsPerFactMax = 16;
 inline constexpr int64_t kStoredFactBytesMax = 4096;
 
+// Facts one site may hold while they wait for its activation (`else hold`). The activation
+// applies every held fact in its own run, so the compiler budgets each fact for this many more
+// and a contract with a hold rule takes smaller batches; a fact beyond it is rejected.
+inline constexpr int64_t kHeldFactsPerSiteMax = 4;
+
 // How far a fact's source time may run ahead of the block that records it: the source system's
 // clock and the leader's may differ by a little, never by more (a record stamped in the future
 // is a clock fault or a forgery, refused like a fact dated after its block).

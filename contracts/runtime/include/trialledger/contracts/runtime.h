@@ -52,10 +52,14 @@ enum class FactOutcome {
   kDuplicate = 2,  // the same source record with the same content again: ignored
   kCorrected = 3,  // replaced an earlier fact with the same source record (effects reversed)
   kRejected = 4,   // failed validation; changed nothing
+  kHeld = 5,       // waits for its site's activation (`else hold`); nothing counted yet
 };
 std::string_view FactOutcomeName(FactOutcome outcome);  // "applied", "duplicate", ...
 std::string_view FactOutcomeName(trialledger::v1::FactOutcomeCode code);
 trialledger::v1::FactOutcomeCode ToProto(FactOutcome outcome);
+// Whether a fact with this outcome is now its record's version on the ledger: applied,
+// corrected, or held for its site's activation (a duplicate or a rejection changed nothing).
+bool FactOutcomeTakesEffect(trialledger::v1::FactOutcomeCode code);
 
 struct FactResult {
   FactOutcome outcome = FactOutcome::kRejected;

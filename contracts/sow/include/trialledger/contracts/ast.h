@@ -150,6 +150,10 @@ struct HoldbackDecl : Named {
 struct Requirement {
   std::unique_ptr<Expr> condition;
   std::string message;  // "" to use the rule's title
+  // `else hold`: a fact failing it at a site never activated waits for the activation instead
+  // of being rejected (the checker allows only `require site_active(fact.site) else hold`).
+  bool hold = false;
+  Span hold_span;
 };
 
 struct RuleDecl : Named {
