@@ -25,6 +25,8 @@ void AddAmount(google::protobuf::RepeatedPtrField<v1::NamedAmount>* amounts, std
 bool Contains(const google::protobuf::RepeatedPtrField<std::string>& names, std::string_view name);
 // Appends `name` unless present: a set kept in the order things happened.
 void Insert(google::protobuf::RepeatedPtrField<std::string>* names, std::string_view name);
+// Removes `name` if present, keeping the order of the rest.
+void Erase(google::protobuf::RepeatedPtrField<std::string>* names, std::string_view name);
 
 // `value` in decimal, zero-padded to at least `width` digits (periods.cc).
 std::string ZeroPadded(uint64_t value, size_t width);

@@ -107,7 +107,8 @@ absl::Status ApplyUnits(const ContractTerms& terms, const CroEvent& event, bool 
   return CheckCumulative(event, "units earned", AmountOf(position->units_earned(), *fee));
 }
 
-// milestone_achieved, constraint_released, incentive_lapsed: a fee of the terms is named.
+// milestone_achieved, milestone_reversed, constraint_released, incentive_lapsed: a fee of the
+// terms is named.
 absl::StatusOr<const FeeTerms*> NamedFee(const ContractTerms& terms, const CroEvent& event,
                                          std::string_view field) {
   absl::StatusOr<std::string> name = RequiredText(event, field);
@@ -164,6 +165,13 @@ absl::StatusOr<EventMeaning> ApplyEvent(const ContractTerms& terms, const CroEve
     // A fixed fee marks work done; an incentive or penalty settles variable consideration.
     meaning.catch_up = (*fee)->kind != v1::MILESTONE_KIND_FIXED_FEE;
     meaning.why = StrCat(AchievedWhy((*fee)->kind), (*fee)->name);
+  } else if (name == "milestone_reversed") {
+    // A correction took away what achieved it: what it recognised and billed is taken back.
+    absl::StatusOr<const FeeTerms*> fee = NamedFee(terms, event, "milestone");
+    if (!fee.ok()) return fee.status();
+    Erase(position->mutable_milestones_achieved(), (*fee)->name);
+    meaning.catch_up = (*fee)->kind != v1::MILESTONE_KIND_FIXED_FEE;
+    meaning.why = StrCat("reversed by a correction: ", (*fee)->name);
   } else if (name == "constraint_released") {
     absl::StatusOr<const FeeTerms*> fee = NamedFee(terms, event, "item");
     if (!fee.ok()) return fee.status();
@@ -190,8 +198,9 @@ absl::StatusOr<EventMeaning> ApplyEvent(const ContractTerms& terms, const CroEve
     meaning.billed_minor = *net_minor;
     meaning.why = StrCat(*net_minor < 0 ? "credit note: " : "invoice: ", *item);
   }
-  // contract_instantiated, progress_updated, holdback_withheld, holdback_released and events the
-  // books do not know: no change (a released holdback is billed by its own invoice_due).
+  // contract_instantiated, progress_updated, holdback_withheld, holdback_released,
+  // holdback_release_reversed and events the books do not know: no change (a released holdback
+  // is billed, and a reversed release credited, by its own invoice_due).
   if (!status.ok()) return status;
   return meaning;
 }

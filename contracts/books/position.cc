@@ -40,6 +40,14 @@ void Insert(google::protobuf::RepeatedPtrField<std::string>* names, std::string_
   if (!Contains(*names, name)) names->Add(std::string(name));
 }
 
+void Erase(google::protobuf::RepeatedPtrField<std::string>* names, std::string_view name) {
+  google::protobuf::RepeatedPtrField<std::string> kept;
+  for (const std::string& each : *names) {
+    if (each != name) kept.Add(std::string(each));
+  }
+  *names = std::move(kept);
+}
+
 int64_t Sum(int64_t a, int64_t b) {
   int64_t sum = 0;
   TL_CHECK_MSG(!__builtin_add_overflow(a, b, &sum), "a sum of amounts overflows 64 bits");

@@ -137,6 +137,8 @@ GeneratedModule Codegen::Run() {
   GenerateInvoice();
   GenerateProgress();
   GenerateSettle();
+  GenerateConditions();
+  GenerateUnsettle();
   GenerateAuthorize();
   GeneratePassThroughOf();
   GenerateValidate();

@@ -419,6 +419,9 @@ void Codegen::GenerateProcessFact(bool released) {
   // Whether this fact replaces a held one (a correction or retraction of a fact still waiting).
   const uint16_t was_held = e.Fixed(Type::kBool);
   e.Op(Opcode::kLoadb, was_held, 0);
+  // Which milestones were met before a correction reversed the earlier version (empty otherwise).
+  const uint16_t met_before = e.Fixed(Type::kList);
+  e.Op(Opcode::kLnew, met_before);
   if (!released) {
     Emitter::TempScope scope(e);
     const uint16_t bytes = Get(e, Type::kBytes, fact_key, e.Bytes(""), kStoredFactBytesMax);
@@ -447,6 +450,7 @@ void Codegen::GenerateProcessFact(bool released) {
           const uint16_t before_kind = e.Temp(Type::kInt);
           e.Op(Opcode::kRecget, before_kind, before, abi::kFieldKind);
           CallFunction(e, authorize_, Type::kNone, {before_kind, index});
+          e.Op(Opcode::kMove, met_before, CallFunction(e, conditions_, Type::kList, {}));
           CallFunction(e, reverse_, Type::kNone, {stored, id});
           e.Op(Opcode::kLoadi, code, abi::kResultCorrected);
         },
@@ -654,7 +658,11 @@ void Codegen::GenerateProcessFact(bool released) {
     e.Op(Opcode::kLe, fits, length, e.Const(vm::Value::MakeInt(kStoredFactBytesMax)));
     e.Op(Opcode::kCheck, fits, e.Str("a fact's stored record is too large"));
     Put(e, fact_key, bytes, kStoredFactBytesMax);
-    if (!released) CallFunction(e, settle_, Type::kNone, {id, date});
+    if (!released) {
+      // What the correction undid first, then what is now due.
+      CallFunction(e, unsettle_, Type::kNone, {met_before, id, date});
+      CallFunction(e, settle_, Type::kNone, {id, date});
+    }
     result(code, e.Str(""));
   }
   (released ? apply_released_ : process_fact_) = GenFunction{&f, e.worst_case_gas()};

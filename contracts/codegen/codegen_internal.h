@@ -107,6 +107,15 @@ class Codegen {
                        uint16_t fact_date);
   // A bool register: whether a `confirmed` milestone has its confirmation.
   uint16_t Confirmed(Emitter& e, const MilestoneDecl& milestone);
+  // A bool register: whether the milestone's condition holds, and its confirmation if it needs one.
+  uint16_t Met(Emitter& e, const MilestoneDecl& milestone);
+  // Releases a holdback (invoicing what it withheld) or, reversing that, withholds it again.
+  void MoveHoldback(Emitter& e, const HoldbackDecl& holdback, uint16_t milestone_name,
+                    bool release);
+  void GenerateConditions();
+  void GenerateUnsettle();
+  void ReverseMilestone(Emitter& e, const MilestoneDecl& milestone, uint16_t status_key,
+                        uint16_t fact_id, uint16_t fact_date);
   void GenerateRequirements();
 
   // codegen_facts.cc
@@ -144,6 +153,7 @@ class Codegen {
   GenFunction authorize_, pass_through_of_, validate_, reverse_, process_fact_, settle_, invoice_,
       progress_;
   GenFunction hold_reason_, apply_released_;  // only with hold rules
+  GenFunction conditions_, unsettle_;
   // Settles only the milestones due at signature (`when` reads contract_signed); unset when there
   // are none.
   GenFunction settle_signed_;

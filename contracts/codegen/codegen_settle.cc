@@ -19,6 +19,21 @@ constexpr int64_t kInvoiceNotWithheld = 0;
 constexpr int64_t kInvoiceMilestone = 1;
 constexpr int64_t kInvoiceUnitFee = 2;
 
+bool ReleasesHoldback(const SowFile& file, const MilestoneDecl& milestone) {
+  for (const HoldbackDecl& holdback : file.holdbacks) {
+    if (holdback.released_by == milestone.name) return true;
+  }
+  return false;
+}
+
+// Which holdbacks a milestone's invoice withholds: none for a penalty or for the milestone
+// that releases a holdback.
+int64_t InvoiceCategoryOf(const SowFile& file, const MilestoneDecl& milestone) {
+  return milestone.kind == MilestoneKindDecl::kPenalty || ReleasesHoldback(file, milestone)
+             ? kInvoiceNotWithheld
+             : kInvoiceMilestone;
+}
+
 }  // namespace
 
 // invoice(item: string, gross: money, category: int)
@@ -187,6 +202,33 @@ uint16_t Codegen::Confirmed(Emitter& e, const MilestoneDecl& milestone) {
   return confirmed;
 }
 
+void Codegen::MoveHoldback(Emitter& e, const HoldbackDecl& holdback, uint16_t milestone_name,
+                           bool release) {
+  const uint16_t total = GetMoney(e, ConstKey(e, abi::kPrefixHeld, holdback.name));
+  Put(e, ConstKey(e, abi::kPrefixReleased, holdback.name), e.Int(release ? 1 : 0), kIntValueBytes);
+  const uint16_t holdback_name = e.Str(holdback.name);
+  EmitEvent(e, release ? "holdback_released" : "holdback_release_reversed",
+            {{"holdback", holdback_name}, {"milestone", milestone_name}, {"amount", total}});
+  const uint16_t any = e.Temp(Type::kBool);
+  e.Op(Opcode::kLtv, any, Zero(e), total, 4);
+  e.If(any, [&] {
+    uint16_t amount = total;
+    if (!release) {
+      amount = e.Temp(Type::kMoney);
+      e.Op(Opcode::kMneg, amount, total, 0, 4);
+    }
+    CallFunction(e, invoice_, Type::kNone, {holdback_name, amount, e.Int(kInvoiceNotWithheld)});
+  });
+}
+
+uint16_t Codegen::Met(Emitter& e, const MilestoneDecl& milestone) {
+  const ExprEnv env;
+  const uint16_t met = e.Temp(Type::kBool);
+  e.Op(Opcode::kMove, met, Expr(e, *milestone.when, env));
+  if (milestone.confirmed) e.Op(Opcode::kAnd, met, met, Confirmed(e, milestone));
+  return met;
+}
+
 void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16_t fact_id,
                               uint16_t fact_date) {
   Emitter::TempScope scope(e);
@@ -262,33 +304,15 @@ void Codegen::SettleMilestone(Emitter& e, const MilestoneDecl& milestone, uint16
                  {"fact", fact_id},
                  {"fact_date", fact_date}},
                 evidence_max * kStoredTextBytes + 8);
-      bool releases = false;
-      for (const HoldbackDecl& holdback : file_.holdbacks) {
-        releases = releases || holdback.released_by == milestone.name;
-      }
-      const int64_t category = milestone.kind == MilestoneKindDecl::kPenalty || releases
-                                   ? kInvoiceNotWithheld
-                                   : kInvoiceMilestone;
-      CallFunction(e, invoice_, Type::kNone, {name, amount, e.Int(category)});
+      CallFunction(e, invoice_, Type::kNone,
+                   {name, amount, e.Int(InvoiceCategoryOf(file_, milestone))});
       for (const HoldbackDecl& holdback : file_.holdbacks) {
         if (holdback.released_by != milestone.name) continue;
         Emitter::TempScope inner(e);
-        const uint16_t total = GetMoney(e, ConstKey(e, abi::kPrefixHeld, holdback.name));
-        Put(e, ConstKey(e, abi::kPrefixReleased, holdback.name), e.Int(1), kIntValueBytes);
-        const uint16_t holdback_name = e.Str(holdback.name);
-        EmitEvent(e, "holdback_released",
-                  {{"holdback", holdback_name}, {"milestone", name}, {"amount", total}});
-        const uint16_t any = e.Temp(Type::kBool);
-        e.Op(Opcode::kLtv, any, Zero(e), total, 4);
-        e.If(any, [&] {
-          CallFunction(e, invoice_, Type::kNone,
-                       {holdback_name, total, e.Int(kInvoiceNotWithheld)});
-        });
+        MoveHoldback(e, holdback, name, /*release=*/true);
       }
     };
-    const uint16_t met = e.Temp(Type::kBool);
-    e.Op(Opcode::kMove, met, Expr(e, *milestone.when, env));
-    if (milestone.confirmed) e.Op(Opcode::kAnd, met, met, Confirmed(e, milestone));
+    const uint16_t met = Met(e, milestone);
     uint16_t late = 0;
     if (milestone.deadline_ms) {
       late = e.Temp(Type::kBool);
@@ -365,6 +389,83 @@ void Codegen::GenerateSettle() {
     SettleMilestone(signed_e, *milestone, 0, 1);
   signed_e.Op(Opcode::kRetv);
   settle_signed_ = GenFunction{&signed_f, signed_e.worst_case_gas()};
+}
+
+// conditions() -> list of bool: for each milestone in SOW order, whether it is met now (its
+// condition and, for a confirmed one, its confirmation). A correction takes it before it reverses
+// the earlier version, so unsettle can tell what the correction itself undid.
+void Codegen::GenerateConditions() {
+  vm::FunctionBuilder& f = module_.AddFunction("conditions", {}, Type::kList);
+  Emitter e(module_, f, {});
+  const uint16_t met = e.Fixed(Type::kList);
+  e.Op(Opcode::kLnew, met);
+  const int64_t count = static_cast<int64_t>(file_.milestones.size());
+  for (const MilestoneDecl& milestone : file_.milestones) {
+    Emitter::TempScope scope(e);
+    e.Op(Opcode::kLpush, met, Met(e, milestone), 0, count);
+  }
+  e.Op(Opcode::kRet, met);
+  conditions_ = GenFunction{&f, e.worst_case_gas()};
+}
+
+// unsettle(before: list of bool, fact_id: string, fact_date: time): after a correction or a
+// retraction, each achieved milestone that was met before it and is not met now, in SOW order
+// (so one that reads achieved(M) follows M), is reversed: back to pending, a credit for its
+// amount, and a holdback it released is withheld again.
+void Codegen::GenerateUnsettle() {
+  const std::vector<Type> params = {Type::kList, Type::kString, Type::kTime};
+  vm::FunctionBuilder& f = module_.AddFunction("unsettle", params, Type::kNone);
+  Emitter e(module_, f, params);
+  const uint16_t before = 0, fact_id = 1, fact_date = 2;
+  const int64_t count = static_cast<int64_t>(file_.milestones.size());
+  const uint16_t length = e.Fixed(Type::kInt);
+  e.Op(Opcode::kLlen, length, before);
+  const uint16_t complete = e.Fixed(Type::kBool);
+  e.Op(Opcode::kEq, complete, length, e.Int(count));
+  e.If(complete, [&] {
+    for (size_t i = 0; i < file_.milestones.size(); ++i) {
+      const MilestoneDecl& milestone = file_.milestones[i];
+      Emitter::TempScope scope(e);
+      const uint16_t status_key = ConstKey(e, abi::kPrefixMilestone, milestone.name);
+      const uint16_t lost = e.Temp(Type::kBool);
+      e.Op(Opcode::kEq, lost, GetInt(e, status_key), e.Int(abi::kMilestoneAchieved));
+      const uint16_t was = e.Temp(Type::kBool);
+      e.Op(Opcode::kLget, was, before, e.Int(static_cast<int64_t>(i)));
+      e.Op(Opcode::kAnd, lost, lost, was);
+      const uint16_t gone = e.Temp(Type::kBool);
+      e.Op(Opcode::kNot, gone, Met(e, milestone));
+      e.Op(Opcode::kAnd, lost, lost, gone);
+      e.If(lost, [&] { ReverseMilestone(e, milestone, status_key, fact_id, fact_date); });
+    }
+  });
+  e.Op(Opcode::kRetv);
+  unsettle_ = GenFunction{&f, e.worst_case_gas()};
+}
+
+void Codegen::ReverseMilestone(Emitter& e, const MilestoneDecl& milestone, uint16_t status_key,
+                               uint16_t fact_id, uint16_t fact_date) {
+  Put(e, status_key, e.Int(abi::kMilestonePending), kIntValueBytes);
+  e.Op(Opcode::kSdel, ConstKey(e, abi::kPrefixAchievement, milestone.name), 0, 0, kKeyBytesBound);
+  const uint16_t name = e.Str(milestone.name);
+  const uint16_t amount = e.Money(*milestone.amount_minor, file_.currency);
+  EmitEvent(e, "milestone_reversed",
+            {{"milestone", name},
+             {"kind", e.Str(abi::MilestoneKindName(MilestoneKindOf(milestone.kind)))},
+             {"amount", amount},
+             {"fact", fact_id},
+             {"fact_date", fact_date}});
+  const uint16_t credit = e.Temp(Type::kMoney);
+  e.Op(Opcode::kMneg, credit, amount, 0, 4);
+  CallFunction(e, invoice_, Type::kNone,
+               {name, credit, e.Int(InvoiceCategoryOf(file_, milestone))});
+  for (const HoldbackDecl& holdback : file_.holdbacks) {
+    if (holdback.released_by != milestone.name) continue;
+    Emitter::TempScope scope(e);
+    const uint16_t released_key = ConstKey(e, abi::kPrefixReleased, holdback.name);
+    const uint16_t released = e.Temp(Type::kBool);
+    e.Op(Opcode::kNe, released, GetInt(e, released_key), e.Int(0));
+    e.If(released, [&] { MoveHoldback(e, holdback, name, /*release=*/false); });
+  }
 }
 
 }  // namespace tl::contracts

@@ -667,7 +667,8 @@ TEST_F(OracleKillTest, KilledImportsResumeToExactlyOneImport) {
   const std::string contract = "mediflex-kill";
   Activate(contract);
   std::vector<std::string> record_ids;
-  const std::string file = WriteLargeCtms("large.csv", 398, &record_ids);  // 20 batches of 20
+  const std::string file =
+      WriteLargeCtms("large.csv", 398, &record_ids);  // 400 records: 21 batches
   // Through the leader, whose next nonce counts its pending transactions (so a restarted import
   // would sign right after the batch in flight), and through a follower, whose next nonce does
   // not (so the leader refuses it as taken): one way and the other in turn.

@@ -92,6 +92,14 @@ inline CroEvent Achieved(int64_t date_ms, std::string milestone, int64_t amount_
                 Text("fact", "edc/" + milestone)},
                date_ms, "edc/" + milestone);
 }
+// milestone_reversed: a correction took away what achieved the milestone.
+inline CroEvent Reversed(int64_t date_ms, std::string milestone, int64_t amount_minor,
+                         std::string kind = "milestone") {
+  return Event("milestone_reversed",
+               {Text("milestone", milestone), Text("kind", kind), Money("amount", amount_minor),
+                Text("fact", "edc/" + milestone)},
+               date_ms, "edc/" + milestone);
+}
 inline CroEvent Invoice(int64_t date_ms, std::string item, int64_t gross_minor,
                         int64_t holdback_minor = 0) {
   return Event("invoice_due",

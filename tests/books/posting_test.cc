@@ -221,6 +221,45 @@ TEST(CorrectionTest, AUnitsReversalGivesRevenueBackAndACreditNote) {
   EXPECT_EQ(testing::Day("2026-04-21"), contract.journal.back().effective_date_ms());
 }
 
+TEST(CorrectionTest, AMilestoneACorrectionReversesGivesBackItsRevenueAndItsBilling) {
+  // Two fixed fees, 20,000.00 and 60,000.00, measured by milestones: the price is 80,000.00.
+  ContractTerms terms = Terms({{"services", 0, Measure::kMilestones}});
+  terms.fees = {{"first", v1::MILESTONE_KIND_FIXED_FEE, 2'000'000, "services", false},
+                {"second", v1::MILESTONE_KIND_FIXED_FEE, 6'000'000, "services", false}};
+  Contract contract(terms);
+  std::vector<v1::JournalEntry> entries =
+      contract.Post({testing::Achieved(Day("2026-05-04"), "first", 2'000'000),
+                     testing::Invoice(Day("2026-05-04"), "first", 2'000'000)});
+  ASSERT_EQ(entries.size(), 2u);
+  // 80,000.00 x 20,000.00 / 80,000.00 = 20,000.00 recognised, and billed.
+  EXPECT_EQ(Net(entries[0], "revenue_services"), -2'000'000);
+  EXPECT_EQ(Net(entries[1], "accounts_receivable"), 2'000'000);
+
+  // The enrolment that achieved it is retracted: the contract reverses the milestone and credits.
+  entries = contract.Post({testing::Reversed(Day("2026-05-11"), "first", 2'000'000),
+                           testing::Invoice(Day("2026-05-11"), "first", -2'000'000)});
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].kind(), v1::ENTRY_KIND_REVENUE);
+  EXPECT_THAT(Lines(entries[0]), ElementsAre(Line{"revenue_services", 2'000'000, 0},
+                                             Line{"contract_balance", 0, 2'000'000}));
+  EXPECT_EQ(entries[0].effective_date_ms(), Day("2026-05-11"));
+  EXPECT_EQ(entries[1].memo(), "credit note: first");
+  EXPECT_THAT(Lines(entries[1]), ElementsAre(Line{"contract_balance", 2'000'000, 0},
+                                             Line{"accounts_receivable", 0, 2'000'000}));
+  EXPECT_EQ(contract.RevenueToDate(), 0);
+  EXPECT_EQ(contract.position.billed_to_date_minor(), 0);
+  EXPECT_TRUE(contract.position.milestones_achieved().empty());
+  // The sponsor's mirror takes its expense and its payable back with it.
+  int64_t rd_expense = 0;
+  for (const v1::JournalEntry& entry : contract.sponsor_journal)
+    rd_expense += Net(entry, "rd_expense");
+  EXPECT_EQ(rd_expense, 0);
+  // Achieved again later, it counts again.
+  contract.Post({testing::Achieved(Day("2026-06-01"), "first", 2'000'000),
+                 testing::Invoice(Day("2026-06-01"), "first", 2'000'000)});
+  EXPECT_EQ(contract.RevenueToDate(), 2'000'000);
+}
+
 TEST(AmendmentTest, AnObligationTheNewTermsDropGivesBackItsRevenueAsACatchUp) {
   ContractTerms v1_terms =
       Terms({{"a", 100, Measure::kCostToCost}, {"b", 100, Measure::kMilestones}});

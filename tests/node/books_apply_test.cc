@@ -80,11 +80,12 @@ class BooksApplyTest : public ::testing::Test {
       amount->set_amount_minor(minor);
     });
   }
-  std::vector<v1::JournalEntry> Journal(const MemoryLedger& ledger) const {
+  std::vector<v1::JournalEntry> Journal(const MemoryLedger& ledger,
+                                        const std::string& org = "northwind-cro") const {
     std::vector<v1::JournalEntry> entries;
-    std::optional<v1::BookRecord> book = ReadBook(ledger.state(), "northwind-cro");
+    std::optional<v1::BookRecord> book = ReadBook(ledger.state(), org);
     for (uint64_t seq = 1; book.has_value() && seq <= book->entry_count(); ++seq) {
-      entries.push_back(*ReadJournalEntry(ledger.state(), "northwind-cro", seq));
+      entries.push_back(*ReadJournalEntry(ledger.state(), org, seq));
     }
     return entries;
   }
@@ -253,14 +254,7 @@ TEST_F(BooksApplyTest, AHeldEnrolmentIsBookedOnBothSidesWhenItsSiteIsActivated) 
       }
     });
   };
-  auto entries = [&](const std::string& book) {
-    std::vector<v1::JournalEntry> out;
-    std::optional<v1::BookRecord> record = ReadBook(ledger_.state(), book);
-    for (uint64_t seq = 1; record.has_value() && seq <= record->entry_count(); ++seq) {
-      out.push_back(*ReadJournalEntry(ledger_.state(), book, seq));
-    }
-    return out;
-  };
+  auto entries = [&](const std::string& book) { return Journal(ledger_, book); };
   v1::TxResult held = ApplyOne(fact("ENR-1", "2023-10-02", false));
   ASSERT_EQ(held.code(), v1::TX_OK) << held.message();
   ASSERT_EQ(held.contract().facts_size(), 1);
@@ -295,6 +289,81 @@ TEST_F(BooksApplyTest, AHeldEnrolmentIsBookedOnBothSidesWhenItsSiteIsActivated) 
   }
   EXPECT_TRUE(enrolment_booked);
   EXPECT_EQ(rd_expense, 400'000);
+}
+
+// A milestone achieved by an enrolment the EDC then deletes: the contract reverses it, and
+// both books take back what it booked, in the block of the retraction.
+constexpr char kReversalSow[] = R"(contract rev "Reversed milestone" version 1
+sponsor "acme-bio"
+cro "northwind-cro"
+currency USD
+study "S-9"
+sites "101"
+feed "oracle:edc" of cro reports subject_enrolled
+obligation services "Study services" {
+  standalone price USD 100,000.00
+  recognised over time by milestones
+}
+milestone first_enrolled "First subject enrolled" {
+  when enrolled >= 1
+  pays USD 40,000.00
+  for services
+}
+milestone lplv "Last patient last visit" {
+  when last_patient_last_visit
+  pays USD 60,000.00
+  for services
+}
+)";
+
+TEST_F(BooksApplyTest, ARetractionThatUndoesAMilestoneTakesItOffBothBooks) {
+  const v1::ContractCode code = testing::SowCode(kReversalSow, "rev.sow");
+  ASSERT_EQ(ApplyOne(signer_.Sign("cro-finance",
+                                  [&](v1::TxBody& body) {
+                                    body.mutable_propose_contract()->set_contract_id("rev");
+                                    *body.mutable_propose_contract()->mutable_code() = code;
+                                  }))
+                .code(),
+            v1::TX_OK);
+  ASSERT_EQ(ApplyOne(signer_.Accept("sponsor-finance", "rev", code.code_hash())).code(), v1::TX_OK);
+  auto submit = [&](bool retraction) {
+    return ApplyOne(signer_.Sign("cro-edc", [&](v1::TxBody& body) {
+      v1::FactBatch* batch = body.mutable_submit_facts();
+      batch->set_contract_id("rev");
+      v1::Fact* f = batch->add_facts();
+      f->set_source_system("rave");
+      f->set_source_record_id("ENR-1");
+      f->set_source_timestamp_ms(*ParseIsoDate("2023-10-02"));
+      if (retraction) {
+        f->set_correction(true);
+        f->mutable_retracted()->set_date_ms(*ParseIsoDate("2023-10-09"));
+      } else {
+        f->mutable_subject_enrolled()->set_site("101");
+        f->mutable_subject_enrolled()->set_subject("101-001");
+        f->mutable_subject_enrolled()->set_date_ms(*ParseIsoDate("2023-10-02"));
+      }
+    }));
+  };
+  auto net = [&](const std::string& book, const std::string& account) {
+    int64_t total = 0;
+    for (const v1::JournalEntry& entry : Journal(ledger_, book)) {
+      for (const v1::JournalLine& line : entry.lines()) {
+        if (line.account() == account) total += line.debit_minor() - line.credit_minor();
+      }
+    }
+    return total;
+  };
+  ASSERT_EQ(submit(false).code(), v1::TX_OK);
+  // 100,000.00 x 40,000.00 / 100,000.00 recognised and 40,000.00 billed; mirrored as expense.
+  EXPECT_EQ(net("northwind-cro", "revenue_services"), -4'000'000);
+  EXPECT_EQ(net("northwind-cro", "accounts_receivable"), 4'000'000);
+  EXPECT_EQ(net("acme-bio", "rd_expense"), 4'000'000);
+  v1::TxResult retracted = submit(true);
+  ASSERT_EQ(retracted.code(), v1::TX_OK) << retracted.message();
+  EXPECT_EQ(retracted.contract().facts(0).code(), v1::FACT_CORRECTED);
+  EXPECT_EQ(net("northwind-cro", "revenue_services"), 0);
+  EXPECT_EQ(net("northwind-cro", "accounts_receivable"), 0);
+  EXPECT_EQ(net("acme-bio", "rd_expense"), 0);
 }
 
 }  // namespace
