@@ -152,9 +152,11 @@ void BM_ApplyBlockOfCostFacts(benchmark::State& state, bool books) {
   state.counters["facts/s"] = benchmark::Counter(static_cast<double>(state.iterations() * facts),
                                                  benchmark::Counter::kIsRate);
 }
-BENCHMARK_CAPTURE(BM_ApplyBlockOfCostFacts, books_on, true)->Arg(15)->Unit(benchmark::kMicrosecond);
+// A full batch of full_service.sow (its facts_per_batch_max: 12 since the compiler budgets the
+// reversal of milestones by a correction; 15 before).
+BENCHMARK_CAPTURE(BM_ApplyBlockOfCostFacts, books_on, true)->Arg(12)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ApplyBlockOfCostFacts, books_off, false)
-    ->Arg(15)
+    ->Arg(12)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_ApplyBlockOfOneNote(benchmark::State& state) {
