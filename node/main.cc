@@ -51,18 +51,20 @@ int main(int argc, char** argv) {
   if (!peer_server.ok()) return Fail(peer_server.status());
   tl::node::LedgerServiceImpl service(**node);
   int port = 0;
+  // The client endpoint speaks TLS only, with the node's certificate (no plaintext listener).
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
-      tl::node::StartServer(config->listen_address, service, &port);
+      tl::node::StartServer(config->listen_address, {&service},
+                            tl::ServerTlsCredentials((*node)->tls_identity()), 0, &port);
   if (!server.ok()) return Fail(server.status());
   (*node)->Start();
   tl::ledger::ChainHead head = (*node)->head();
-  std::fprintf(stderr,
-               "trialledgerd %s: serving clients on %s, peers on %s (mutual TLS), Raft id %llu, "
-               "head at height %llu\n",
-               config->name.c_str(), config->listen_address.c_str(),
-               config->peer_listen_address.c_str(),
-               static_cast<unsigned long long>((*node)->raft_id()),
-               static_cast<unsigned long long>(head.height));
+  std::fprintf(
+      stderr,
+      "trialledgerd %s: serving clients on %s (TLS), peers on %s (mutual TLS), Raft id %llu, "
+      "head at height %llu\n",
+      config->name.c_str(), config->listen_address.c_str(), config->peer_listen_address.c_str(),
+      static_cast<unsigned long long>((*node)->raft_id()),
+      static_cast<unsigned long long>(head.height));
 
   int signal = 0;
   sigwait(&stop_signals, &signal);

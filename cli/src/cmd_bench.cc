@@ -26,6 +26,7 @@ void AddBenchCommand(CLI::App& app, Context& context) {
     LoadOptions options = args->load;
     options.nodes =
         args->nodes.empty() ? std::vector<std::string>{context.node_address} : args->nodes;
+    options.connection = context.client_options();
     LoadReport report = Context::Check(RunLoad(options, context.key()));
     Print(Json{{"clients", options.clients},
                {"mode", options.open_loop_rate > 0 ? "open-loop" : "closed-loop"},

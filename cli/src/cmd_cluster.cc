@@ -27,11 +27,11 @@ std::string MembershipName(v1::NodeMembership membership) {
 
 // One row per node the ledger knows: what the ledger wants, what Raft has, and what the node
 // itself reports (asked over its own client address; an unreachable node says so).
-Json ClusterStatusJson(const v1::GetStatusResponse& asked) {
+Json ClusterStatusJson(const v1::GetStatusResponse& asked, const ClientOptions& options) {
   uint64_t leader_commit = 0;
   std::vector<std::pair<const v1::ClusterMember*, absl::StatusOr<v1::GetStatusResponse>>> rows;
   for (const v1::ClusterMember& member : asked.members()) {
-    std::unique_ptr<LedgerClient> client = LedgerClient::Connect(member.address(), 2000);
+    std::unique_ptr<LedgerClient> client = LedgerClient::Connect(member.address(), options);
     absl::StatusOr<v1::GetStatusResponse> status = client->GetStatus();
     if (status.ok() && status->role() == "leader") leader_commit = status->commit_index();
     rows.emplace_back(&member, std::move(status));
@@ -95,7 +95,9 @@ void AddClusterCommands(CLI::App& app, Context& context) {
   CLI::App* status = cluster->add_subcommand(
       "status", "Per node: role, term, commit and applied index, lag behind the leader");
   status->callback([&context] {
-    Print(ClusterStatusJson(Context::Check(context.client().GetStatus())), context.format());
+    Print(ClusterStatusJson(Context::Check(context.client().GetStatus()),
+                            context.client_options(/*deadline_ms=*/2000)),
+          context.format());
   });
 
   struct LearnerOptions {

@@ -6,6 +6,9 @@ void AddAllCommands(CLI::App& app, Context& context) {
   app.add_option("--node", context.node_address, "node to talk to, HOST:PORT")
       ->envname("TL_NODE")
       ->capture_default_str();
+  app.add_option("--ca", context.ca_path,
+                 "the network CA certificate: nodes serve clients over TLS only")
+      ->envname("TL_CA");
   app.add_option("--key", context.key_path, "key file to sign with")->envname("TL_KEY");
   app.add_option("-o,--output", context.output, "output format")
       ->check(CLI::IsMember({"table", "json"}))

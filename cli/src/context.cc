@@ -2,6 +2,7 @@
 
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/tx_builder.h"
 
 namespace tl::cli {
@@ -10,8 +11,25 @@ OutputFormat Context::format() const {
   return output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
 }
 
+ClientOptions Context::client_options(int64_t deadline_ms) {
+  if (ca_pem_.empty()) {
+    if (ca_path.empty()) {
+      throw CommandError{StrCat("node ", node_address,
+                                ": nodes talk to clients over TLS only; give --ca FILE (or TL_CA), "
+                                "the network CA certificate (tls/ca.crt of `network init`)")};
+    }
+    absl::StatusOr<std::string> pem = ReadWholeFile(ca_path);
+    if (!pem.ok()) throw CommandError{StrCat("--ca: ", pem.status().message())};
+    if (pem->find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+      throw CommandError{StrCat("--ca: ", ca_path, " holds no PEM certificate")};
+    }
+    ca_pem_ = *std::move(pem);
+  }
+  return ClientOptions{.ca_certificate_pem = ca_pem_, .deadline_ms = deadline_ms};
+}
+
 LedgerClient& Context::client() {
-  if (client_ == nullptr) client_ = LedgerClient::Connect(node_address);
+  if (client_ == nullptr) client_ = LedgerClient::Connect(node_address, client_options());
   return *client_;
 }
 

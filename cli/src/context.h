@@ -1,5 +1,5 @@
-// What every command shares: the global options (--node, --key, -o), the connection to a node,
-// the signing key, and submitting a signed transaction.
+// What every command shares: the global options (--node, --ca, --key, -o), the connection to a
+// node, the signing key, and submitting a signed transaction.
 #pragma once
 
 #include <functional>
@@ -23,12 +23,15 @@ struct CommandError {
 class Context {
  public:
   std::string node_address = "127.0.0.1:7051";
+  std::string ca_path;  // the network CA that issued the nodes' certificates
   std::string key_path;
   std::string output = "table";
   uint64_t expiry_blocks = 100;
 
   OutputFormat format() const;
   LedgerClient& client();
+  // How to reach any node of the network: over TLS, verified against --ca.
+  ClientOptions client_options(int64_t deadline_ms = 30000);
   const KeyFile& key();
 
   // "org/member" for a public key, asked of the node once per key; empty if it knows none.
@@ -49,6 +52,7 @@ class Context {
   }
 
  private:
+  std::string ca_pem_;
   std::unique_ptr<LedgerClient> client_;
   std::unique_ptr<KeyFile> key_;
   std::map<std::string, std::string> signer_names_;

@@ -130,9 +130,10 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
   std::vector<Client> clients(static_cast<size_t>(options.clients));
   for (size_t i = 0; i < clients.size(); ++i) {
     clients[i].keys = GenerateKeyPair();
-    clients[i].connection = LedgerClient::Connect(options.nodes[i % options.nodes.size()]);
+    clients[i].connection =
+        LedgerClient::Connect(options.nodes[i % options.nodes.size()], options.connection);
   }
-  std::unique_ptr<LedgerClient> first = LedgerClient::Connect(options.nodes[0]);
+  std::unique_ptr<LedgerClient> first = LedgerClient::Connect(options.nodes[0], options.connection);
   absl::Status registered = RegisterClients(*first, admin, clients);
   if (!registered.ok()) return registered;
   absl::StatusOr<v1::GetStatusResponse> status = first->GetStatus();

@@ -8,12 +8,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "trialledger/sdk/client.h"
 #include "trialledger/sdk/keyfile.h"
 
 namespace tl::cli {
 
 struct LoadOptions {
   std::vector<std::string> nodes;  // clients are spread over these, round robin
+  ClientOptions connection;        // TLS: the network CA
   int clients = 16;
   int duration_s = 10;
   // 0: closed loop (each client waits for its commit before the next). Otherwise the total

@@ -278,11 +278,6 @@ grpc::Status LedgerServiceImpl::GetInvoiceMatch(grpc::ServerContext*,
   });
 }
 
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
-                                                          grpc::Service& service, int* bound_port) {
-  return StartServer(address, {&service}, grpc::InsecureServerCredentials(), 0, bound_port);
-}
-
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
     std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,

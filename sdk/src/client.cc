@@ -9,6 +9,7 @@
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/tls.h"
 
 namespace tl {
 namespace {
@@ -21,12 +22,12 @@ absl::Status FromGrpc(const grpc::Status& status, const std::string& address) {
 }  // namespace
 
 std::unique_ptr<LedgerClient> LedgerClient::Connect(const std::string& address,
-                                                    int64_t deadline_ms) {
-  return std::unique_ptr<LedgerClient>(new LedgerClient(address, deadline_ms));
+                                                    const ClientOptions& options) {
+  return std::unique_ptr<LedgerClient>(new LedgerClient(address, options));
 }
 
-LedgerClient::LedgerClient(std::string address, int64_t deadline_ms)
-    : address_(std::move(address)), deadline_ms_(deadline_ms) {
+LedgerClient::LedgerClient(std::string address, const ClientOptions& options)
+    : address_(std::move(address)), deadline_ms_(options.deadline_ms) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
   args.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
@@ -34,7 +35,8 @@ LedgerClient::LedgerClient(std::string address, int64_t deadline_ms)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  auto channel = grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  auto channel =
+      grpc::CreateCustomChannel(address_, ClientTlsCredentials(options.ca_certificate_pem), args);
   stub_ = v1::LedgerService::NewStub(channel);
 }
 

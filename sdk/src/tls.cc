@@ -193,6 +193,19 @@ std::shared_ptr<grpc::ChannelCredentials> MutualTlsChannelCredentials(const TlsI
   return grpc::SslCredentials(options);
 }
 
+std::shared_ptr<grpc::ServerCredentials> ServerTlsCredentials(const TlsIdentity& identity) {
+  grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  options.pem_key_cert_pairs.push_back({identity.private_key_pem, identity.certificate_pem});
+  return grpc::SslServerCredentials(options);
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ClientTlsCredentials(
+    const std::string& ca_certificate_pem) {
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ca_certificate_pem;
+  return grpc::SslCredentials(options);
+}
+
 grpc::ChannelArguments MutualTlsChannelArguments(const std::string& peer_name) {
   grpc::ChannelArguments arguments;
   arguments.SetSslTargetNameOverride(peer_name);

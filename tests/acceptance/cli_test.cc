@@ -156,9 +156,18 @@ TEST_F(CliTest, ErrorsAreOneLineWithNonZeroExit) {
   ExpectOneLineFailure(Run({"tx", "note", "unsigned"}), "--key");
   ExpectOneLineFailure(Run({"verify", "--data-dir", "/nonexistent-dir"}), "cannot open");
   CommandResult unreachable =
-      testing::RunCommand({testing::BinDir() + "/trialledger", "--node", "127.0.0.1:1", "status"});
+      testing::RunCommand({testing::BinDir() + "/trialledger", "--node", "127.0.0.1:1", "--ca",
+                           network_.ca_path(), "status"});
   EXPECT_NE(unreachable.exit_code, 0);
   EXPECT_NE(unreachable.err.find("127.0.0.1:1"), std::string::npos) << unreachable.err;
+  // Without the network CA the CLI does not try plaintext: it says what to give.
+  ExpectOneLineFailure(testing::RunCommand({testing::BinDir() + "/trialledger", "--node",
+                                            network_.address(0), "status"}),
+                       "give --ca FILE (or TL_CA)");
+  ExpectOneLineFailure(
+      testing::RunCommand({testing::BinDir() + "/trialledger", "--node", network_.address(0),
+                           "--ca", "/nonexistent.crt", "status"}),
+      "--ca: ");
 }
 
 }  // namespace

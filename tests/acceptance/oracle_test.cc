@@ -676,19 +676,10 @@ TEST_F(OracleKillTest, KilledImportsResumeToExactlyOneImport) {
   ASSERT_GE(leader, 0);
   auto argv = [&](int round) {
     const int node = round % 2 == 0 ? leader : (leader + 1) % network_->size();
-    return std::vector<std::string>{testing::BinDir() + "/trialledger",
-                                    "--node",
-                                    network_->address(node),
-                                    "--key",
-                                    network_->member_key_path("northwind-cro-ctms"),
-                                    "oracle",
-                                    "import",
-                                    "--feed",
-                                    "ctms",
-                                    "--contract",
-                                    contract,
-                                    "--file",
-                                    file};
+    std::vector<std::string> args = network_->CliArgs(node);
+    args.insert(args.end(), {"--key", network_->member_key_path("northwind-cro-ctms"), "oracle",
+                             "import", "--feed", "ctms", "--contract", contract, "--file", file});
+    return args;
   };
 
   const uint32_t seed = std::random_device{}();

@@ -37,7 +37,7 @@ class Writer {
   void Run(const std::atomic<bool>& stop) {
     std::vector<std::unique_ptr<LedgerClient>> clients;
     for (int i = 0; i < network_.size(); ++i)
-      clients.push_back(LedgerClient::Connect(network_.address(i), 5000));
+      clients.push_back(LedgerClient::Connect(network_.address(i), network_.client_options(5000)));
     uint64_t nonce = 0;
     size_t turn = 0;
     std::string chain_id;

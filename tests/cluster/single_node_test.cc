@@ -11,6 +11,7 @@
 #include "local_network.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/tls.h"
 #include "trialledger/sdk/tx_builder.h"
 
 namespace tl {
@@ -184,7 +185,8 @@ TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
   ExpectRefusedBytes("\x0a\xff\xff\xff\xff garbage", v1::TX_MALFORMED);
 
   // Bytes that are not even a request reach gRPC's decoder, which refuses them.
-  auto channel = grpc::CreateChannel(network_.address(0), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(
+      network_.address(0), ClientTlsCredentials(network_.client_options().ca_certificate_pem));
   grpc::GenericStub generic(channel);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
@@ -216,6 +218,30 @@ TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
   // The node still works.
   EXPECT_EQ(client().Submit(Note(edc, chain_id_, 2, 1000, "still fine"), true)->status(),
             v1::TX_STATUS_COMMITTED);
+}
+
+// The client port speaks TLS only: a plaintext client, a client that trusts another network's
+// CA, and one that dials a name the node's certificate does not carry are all refused.
+TEST_F(SingleNodeTest, TheClientPortRefusesPlaintextAndCertificatesOfOtherNetworks) {
+  auto plaintext = v1::LedgerService::NewStub(
+      grpc::CreateChannel(network_.address(0), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetStatusResponse status;
+  EXPECT_FALSE(plaintext->GetStatus(&context, v1::GetStatusRequest(), &status).ok());
+
+  absl::StatusOr<PemPair> foreign = CreateCertificateAuthority("elsewhere", 30);
+  ASSERT_TRUE(foreign.ok());
+  ClientOptions other_network{.ca_certificate_pem = foreign->certificate_pem, .deadline_ms = 5000};
+  EXPECT_FALSE(LedgerClient::Connect(network_.address(0), other_network)->GetStatus().ok());
+
+  // The certificate names the node and 127.0.0.1, not "localhost".
+  const std::string port = network_.address(0).substr(network_.address(0).rfind(':'));
+  EXPECT_FALSE(
+      LedgerClient::Connect("localhost" + port, network_.client_options(5000))->GetStatus().ok());
+  // The network's own CA, at the address the certificate names: served.
+  EXPECT_TRUE(
+      LedgerClient::Connect(network_.address(0), network_.client_options(5000))->GetStatus().ok());
 }
 
 TEST_F(SingleNodeTest, StreamBlocksSendsHistoryThenNewBlocks) {

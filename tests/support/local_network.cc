@@ -24,6 +24,8 @@ LocalNetwork::LocalNetwork(int nodes) {
   }
   nlohmann::json layout = nlohmann::json::parse(init.out);
   genesis_ = layout["genesis"];
+  ca_path_ = layout["tls_ca"];
+  ca_pem_ = ReadFile(ca_path_);
   for (const auto& node : layout["nodes"]) {
     names_.push_back(node["name"]);
     configs_.push_back(node["config"]);
@@ -50,7 +52,7 @@ void LocalNetwork::Start(int index) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     // A fresh channel per probe: a channel that failed to connect waits out its backoff.
-    clients_[index] = LedgerClient::Connect(addresses_[index]);
+    clients_[index] = LedgerClient::Connect(addresses_[index], client_options());
     if (clients_[index]->GetStatus().ok()) return;
     if (!processes_[index]->running()) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -169,9 +171,13 @@ std::string LocalNetwork::log(int index) const {
 }
 
 CommandResult LocalNetwork::Cli(int index, const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {BinDir() + "/trialledger", "--node", addresses_[index]};
+  std::vector<std::string> argv = CliArgs(index);
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
+}
+
+std::vector<std::string> LocalNetwork::CliArgs(int index) const {
+  return {BinDir() + "/trialledger", "--node", addresses_[index], "--ca", ca_path_};
 }
 
 }  // namespace tl::testing

@@ -51,12 +51,20 @@ class LocalNetwork {
   const std::string& genesis_path() const { return genesis_; }
   const std::string& dir() const { return dir_.path(); }
   std::string log(int index) const;
-  // Runs the CLI with --node set to node `index`.
+  // Runs the CLI with --node set to node `index` (and --ca to the network's CA).
   CommandResult Cli(int index, const std::vector<std::string>& args) const;
+  // The CLI and its connection flags for node `index`, to append a command to.
+  std::vector<std::string> CliArgs(int index) const;
+  // How a client reaches the nodes: TLS against the network CA.
+  ClientOptions client_options(int64_t deadline_ms = 30000) const {
+    return ClientOptions{.ca_certificate_pem = ca_pem_, .deadline_ms = deadline_ms};
+  }
+  const std::string& ca_path() const { return ca_path_; }
 
  private:
   TempDir dir_;
   std::string genesis_;
+  std::string ca_path_, ca_pem_;
   std::vector<std::string> configs_, addresses_, data_dirs_, names_, peer_addresses_;
   std::map<std::string, std::string> member_keys_;
   std::map<std::string, std::string> node_keys_;  // of nodes added later

@@ -1,6 +1,7 @@
-// A client of one node's LedgerService. Every call has a deadline; errors name the node.
+// A client of one node's LedgerService, over TLS: the node's certificate must be issued by the
+// network CA given and name the address dialled. Every call has a deadline; errors name the node.
 //
-//   auto client = LedgerClient::Connect("127.0.0.1:7051");
+//   auto client = LedgerClient::Connect("127.0.0.1:7051", {.ca_certificate_pem = ca});
 //   auto status = (*client)->GetStatus();
 //   auto response = (*client)->Submit(tx, /*wait_for_commit=*/true);
 #pragma once
@@ -15,10 +16,15 @@
 
 namespace tl {
 
+struct ClientOptions {
+  std::string ca_certificate_pem;  // the network CA (network init's tls/ca.crt)
+  int64_t deadline_ms = 30000;
+};
+
 class LedgerClient {
  public:
   static std::unique_ptr<LedgerClient> Connect(const std::string& address,
-                                               int64_t deadline_ms = 30000);
+                                               const ClientOptions& options);
 
   // While the cluster has no leader (an election, a leader just killed) the node answers
   // Unavailable; Submit retries the same signed transaction for up to kSubmitRetryMs, which is
@@ -66,7 +72,7 @@ class LedgerClient {
   const std::string& address() const { return address_; }
 
  private:
-  LedgerClient(std::string address, int64_t deadline_ms);
+  LedgerClient(std::string address, const ClientOptions& options);
 
   template <typename Request, typename Response, typename Method>
   absl::StatusOr<Response> Call(Method method, const Request& request);

@@ -44,6 +44,13 @@ absl::Status VerifyCertificate(const std::string& ca_certificate_pem,
 
 std::shared_ptr<grpc::ServerCredentials> MutualTlsServerCredentials(const TlsIdentity& identity);
 std::shared_ptr<grpc::ChannelCredentials> MutualTlsChannelCredentials(const TlsIdentity& identity);
+// The client port: TLS with the node's own certificate, so clients know they reach a node of the
+// network (their channel verifies it against the network CA and the address they dial, which
+// the certificate names); no client certificate: members authenticate as members, not as TLS
+// peers. There is no plaintext listener.
+std::shared_ptr<grpc::ServerCredentials> ServerTlsCredentials(const TlsIdentity& identity);
+std::shared_ptr<grpc::ChannelCredentials> ClientTlsCredentials(
+    const std::string& ca_certificate_pem);
 // Channel arguments that make the TLS handshake check the peer's certificate for `peer_name`.
 grpc::ChannelArguments MutualTlsChannelArguments(const std::string& peer_name);
 

@@ -76,12 +76,10 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   Node& node_;
 };
 
-// Binds `address` and serves `service`. `bound_port` receives the port actually bound (useful
-// with port 0).
-absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(const std::string& address,
-                                                          grpc::Service& service, int* bound_port);
-// The same with several services and given credentials (mutual TLS for the peer endpoint), and
-// at most `max_concurrent_streams` streams per connection (0: gRPC's default).
+// Binds `address` and serves `services` with `credentials` (TLS for clients, mutual TLS for the
+// peer endpoint: there is no plaintext listener), at most `max_concurrent_streams` streams per
+// connection (0: gRPC's default). `bound_port` receives the port actually bound (useful with
+// port 0).
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
     std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,
