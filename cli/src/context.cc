@@ -25,7 +25,12 @@ ClientOptions Context::client_options(int64_t deadline_ms) {
     }
     ca_pem_ = *std::move(pem);
   }
-  return ClientOptions{.ca_certificate_pem = ca_pem_, .deadline_ms = deadline_ms};
+  ClientOptions options;
+  options.ca_certificate_pem = ca_pem_;
+  options.deadline_ms = deadline_ms;
+  // Every request but `status` is signed as the member of --key (the node refuses it unsigned).
+  if (!key_path.empty()) options.member = key().keys;
+  return options;
 }
 
 LedgerClient& Context::client() {
@@ -55,6 +60,8 @@ v1::SubmitTransactionResponse Context::SubmitAndWait(const std::function<void(v1
   const KeyFile& signer = key();
   v1::GetStatusResponse status = Check(client().GetStatus());
   absl::StatusOr<v1::GetMemberResponse> member = client().GetMember(signer.keys.public_key);
+  // The read itself is signed by the key: a revoked or unknown key is refused there, by the node.
+  if (absl::IsUnauthenticated(member.status())) Check(member.status());
   if (!member.ok()) {
     throw CommandError{StrCat("key ", key_path, " (", ToHex(signer.keys.public_key).substr(0, 16),
                               "…) is not a member of network '", status.chain_id(), "'")};

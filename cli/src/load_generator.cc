@@ -128,12 +128,15 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
   if (options.duration_s < 1) return absl::InvalidArgumentError("--duration must be >= 1");
   if (options.open_loop_rate < 0) return absl::InvalidArgumentError("--open-loop must be >= 0");
   std::vector<Client> clients(static_cast<size_t>(options.clients));
+  // Reads (a client's member record) are signed as the admin; each client's notes by its own key.
+  ClientOptions connection = options.connection;
+  connection.member = admin.keys;
   for (size_t i = 0; i < clients.size(); ++i) {
     clients[i].keys = GenerateKeyPair();
     clients[i].connection =
-        LedgerClient::Connect(options.nodes[i % options.nodes.size()], options.connection);
+        LedgerClient::Connect(options.nodes[i % options.nodes.size()], connection);
   }
-  std::unique_ptr<LedgerClient> first = LedgerClient::Connect(options.nodes[0], options.connection);
+  std::unique_ptr<LedgerClient> first = LedgerClient::Connect(options.nodes[0], connection);
   absl::Status registered = RegisterClients(*first, admin, clients);
   if (!registered.ok()) return registered;
   absl::StatusOr<v1::GetStatusResponse> status = first->GetStatus();

@@ -1,5 +1,7 @@
 #include "trialledger/node/service.h"
 
+#include "request_auth.h"
+
 #include "trialledger/ledger/book_queries.h"
 #include "trialledger/ledger/contract_queries.h"
 #include "trialledger/ledger/invoice_queries.h"
@@ -26,9 +28,11 @@ Deadline DeadlineOf(const grpc::ServerContext& context) {
 
 grpc::Status ToGrpc(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  grpc::StatusCode code = absl::IsNotFound(status)          ? grpc::StatusCode::NOT_FOUND
-                          : absl::IsInvalidArgument(status) ? grpc::StatusCode::INVALID_ARGUMENT
-                                                            : grpc::StatusCode::INTERNAL;
+  grpc::StatusCode code = absl::IsNotFound(status)            ? grpc::StatusCode::NOT_FOUND
+                          : absl::IsInvalidArgument(status)   ? grpc::StatusCode::INVALID_ARGUMENT
+                          : absl::IsUnauthenticated(status)   ? grpc::StatusCode::UNAUTHENTICATED
+                          : absl::IsResourceExhausted(status) ? grpc::StatusCode::RESOURCE_EXHAUSTED
+                                                              : grpc::StatusCode::INTERNAL;
   return grpc::Status(code, std::string(MessageOf(status)));
 }
 
@@ -43,7 +47,22 @@ grpc::Status ReadSnapshot(Node& node, Response* response, Query query) {
   return ToGrpc(status);
 }
 
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
+
+LedgerServiceImpl::LedgerServiceImpl(Node& node)
+    : node_(node), auth_(std::make_unique<RequestAuthenticator>(node)) {}
+LedgerServiceImpl::~LedgerServiceImpl() = default;
+
+grpc::Status LedgerServiceImpl::Authenticate(const grpc::ServerContext& context,
+                                             const google::protobuf::Message& request) {
+  return ToGrpc(auth_->Authenticate(context, request, NowMs()).status());
+}
 
 grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
                                                   const v1::SubmitTransactionRequest* request,
@@ -68,9 +87,10 @@ grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* context,
                                                const v1::GetTransactionRequest* request,
                                                v1::GetTransactionResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   *response = node_.LookupTransaction(request->tx_id());
   if (response->status() == v1::TX_STATUS_UNKNOWN) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such transaction on this node");
@@ -78,8 +98,10 @@ grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* request,
+grpc::Status LedgerServiceImpl::GetBlock(grpc::ServerContext* context,
+                                         const v1::GetBlockRequest* request,
                                          v1::GetBlockResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   uint64_t height = request->height() == 0 ? node_.head().height : request->height();
   if (height == 0) return grpc::Status(grpc::StatusCode::NOT_FOUND, "the ledger has no blocks yet");
   absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
@@ -93,9 +115,10 @@ grpc::Status LedgerServiceImpl::GetBlock(grpc::ServerContext*, const v1::GetBloc
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::ListBlocks(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListBlocks(grpc::ServerContext* context,
                                            const v1::ListBlocksRequest* request,
                                            v1::ListBlocksResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   uint64_t head = node_.head().height;
   uint32_t limit = request->limit() == 0 ? 20 : std::min(request->limit(), limits::kListBlocksMax);
   uint64_t from = request->from_height();
@@ -129,6 +152,7 @@ grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetSta
 grpc::Status LedgerServiceImpl::StreamBlocks(grpc::ServerContext* context,
                                              const v1::StreamBlocksRequest* request,
                                              grpc::ServerWriter<v1::Block>* writer) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   uint64_t next = std::max<uint64_t>(request->from_height(), 1);
   while (!context->IsCancelled()) {
     if (next > node_.head().height) {
@@ -145,8 +169,10 @@ grpc::Status LedgerServiceImpl::StreamBlocks(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMemberRequest* request,
+grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext* context,
+                                          const v1::GetMemberRequest* request,
                                           v1::GetMemberResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   *response = node_.Member(request->public_key());
   if (!response->has_member()) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "no member has that public key");
@@ -154,125 +180,145 @@ grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext*, const v1::GetMem
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerServiceImpl::ListContracts(grpc::ServerContext*, const v1::ListContractsRequest*,
+grpc::Status LedgerServiceImpl::ListContracts(grpc::ServerContext* context,
+                                              const v1::ListContractsRequest* request,
                                               v1::ListContractsResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListContracts(state, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext* context,
                                             const v1::GetContractRequest* request,
                                             v1::GetContractResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetContract(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext* context,
                                               const v1::GetMilestonesRequest* request,
                                               v1::GetMilestonesResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetMilestones(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext*, const v1::ListFactsRequest* request,
+grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext* context,
+                                          const v1::ListFactsRequest* request,
                                           v1::ListFactsResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListFacts(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext* context,
                                                    const v1::ListContractEventsRequest* request,
                                                    v1::ListContractEventsResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListContractEvents(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetBook(grpc::ServerContext*, const v1::GetBookRequest* request,
+grpc::Status LedgerServiceImpl::GetBook(grpc::ServerContext* context,
+                                        const v1::GetBookRequest* request,
                                         v1::GetBookResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetBook(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::ListJournal(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListJournal(grpc::ServerContext* context,
                                             const v1::ListJournalRequest* request,
                                             v1::ListJournalResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListJournal(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetJournalEntry(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetJournalEntry(grpc::ServerContext* context,
                                                 const v1::GetJournalEntryRequest* request,
                                                 v1::GetJournalEntryResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetJournalEntry(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetTrialBalance(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetTrialBalance(grpc::ServerContext* context,
                                                 const v1::GetTrialBalanceRequest* request,
                                                 v1::GetTrialBalanceResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetTrialBalance(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetRollforward(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetRollforward(grpc::ServerContext* context,
                                                const v1::GetRollforwardRequest* request,
                                                v1::GetRollforwardResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetRollforward(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext* context,
                                                const v1::GetDisclosuresRequest* request,
                                                v1::GetDisclosuresResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetDisclosures(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext*, const v1::GetMirrorRequest* request,
+grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext* context,
+                                          const v1::GetMirrorRequest* request,
                                           v1::GetMirrorResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetMirror(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetAccruals(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetAccruals(grpc::ServerContext* context,
                                             const v1::GetAccrualsRequest* request,
                                             v1::GetAccrualsResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetAccruals(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::ListInvoices(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::ListInvoices(grpc::ServerContext* context,
                                              const v1::ListInvoicesRequest* request,
                                              v1::ListInvoicesResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::ListInvoices(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetInvoice(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetInvoice(grpc::ServerContext* context,
                                            const v1::GetInvoiceRequest* request,
                                            v1::GetInvoiceResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetInvoice(state, *request, response);
   });
 }
 
-grpc::Status LedgerServiceImpl::GetInvoiceMatch(grpc::ServerContext*,
+grpc::Status LedgerServiceImpl::GetInvoiceMatch(grpc::ServerContext* context,
                                                 const v1::GetInvoiceMatchRequest* request,
                                                 v1::GetInvoiceMatchResponse* response) {
+  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
   return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
     return ledger::GetInvoiceMatch(state, *request, response);
   });

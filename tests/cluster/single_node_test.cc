@@ -11,6 +11,7 @@
 #include "local_network.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/request_auth.h"
 #include "trialledger/sdk/tls.h"
 #include "trialledger/sdk/tx_builder.h"
 
@@ -63,6 +64,17 @@ class SingleNodeTest : public ::testing::Test {
   void SetUp() override {
     network_.Start(0);
     chain_id_ = network_.client(0).GetStatus()->chain_id();
+  }
+
+  // `admin` revokes `key` (its first transaction), committed.
+  void RevokeKey(const KeyFile& admin, const KeyFile& key) {
+    v1::TxBody revoke;
+    revoke.set_chain_id(chain_id_);
+    revoke.set_nonce(1);
+    revoke.set_expiry_height(1000);
+    revoke.mutable_revoke_key()->set_public_key(key.keys.public_key);
+    ASSERT_EQ(client().Submit(SignTxBody(revoke, admin.keys), true)->status(),
+              v1::TX_STATUS_COMMITTED);
   }
 
   // Submits `count` notes per member, interleaved, starting at `first_nonce`; waits for all and
@@ -153,13 +165,7 @@ TEST_F(SingleNodeTest, BadInputIsRefusedWithItsReasonAndChangesNothing) {
   // Setup: one committed note (to replay), and a revoked key.
   v1::Transaction first = Note(edc, chain_id_, 1, 1000, "first");
   ASSERT_EQ(client().Submit(first, true)->status(), v1::TX_STATUS_COMMITTED);
-  v1::TxBody revoke;
-  revoke.set_chain_id(chain_id_);
-  revoke.set_nonce(1);
-  revoke.set_expiry_height(1000);
-  revoke.mutable_revoke_key()->set_public_key(ctms.keys.public_key);
-  ASSERT_EQ(client().Submit(SignTxBody(revoke, admin.keys), true)->status(),
-            v1::TX_STATUS_COMMITTED);
+  RevokeKey(admin, ctms);
   v1::GetStatusResponse before = *client().GetStatus();
 
   v1::Transaction bad_signature = Note(edc, chain_id_, 2, 1000, "tampered");
@@ -232,7 +238,8 @@ TEST_F(SingleNodeTest, TheClientPortRefusesPlaintextAndCertificatesOfOtherNetwor
 
   absl::StatusOr<PemPair> foreign = CreateCertificateAuthority("elsewhere", 30);
   ASSERT_TRUE(foreign.ok());
-  ClientOptions other_network{.ca_certificate_pem = foreign->certificate_pem, .deadline_ms = 5000};
+  ClientOptions other_network = network_.client_options(5000);
+  other_network.ca_certificate_pem = foreign->certificate_pem;
   EXPECT_FALSE(LedgerClient::Connect(network_.address(0), other_network)->GetStatus().ok());
 
   // The certificate names the node and 127.0.0.1, not "localhost".
@@ -242,6 +249,62 @@ TEST_F(SingleNodeTest, TheClientPortRefusesPlaintextAndCertificatesOfOtherNetwor
   // The network's own CA, at the address the certificate names: served.
   EXPECT_TRUE(
       LedgerClient::Connect(network_.address(0), network_.client_options(5000))->GetStatus().ok());
+}
+
+// Every request but GetStatus (and SubmitTransaction, signed itself) is signed by a member's
+// current key: unsigned, a stranger's key, a revoked key, a time outside the window, a tampered
+// request and a replayed one are refused; a member's fresh request is served.
+TEST_F(SingleNodeTest, ReadsAreSignedByAMembersCurrentKeyOnceEach) {
+  auto list = [&](const std::vector<std::pair<std::string, std::string>>& headers,
+                  const v1::ListContractsRequest& request = v1::ListContractsRequest()) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    for (const auto& [key, value] : headers)
+      context.AddMetadata(key, value);
+    v1::ListContractsResponse response;
+    return client().stub().ListContracts(&context, request, &response);
+  };
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  KeyFile edc = network_.member_key("northwind-cro-edc");
+  auto signed_by = [&](const KeyFile& key, int64_t time_ms, const std::string& nonce) {
+    return SignRequest(key.keys, v1::ListContractsRequest(), time_ms, nonce);
+  };
+  auto expect_refused = [](const grpc::Status& status, const std::string& why) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+    EXPECT_NE(status.error_message().find(why), std::string::npos) << status.error_message();
+  };
+
+  expect_refused(list({}), "not signed by a member's key");
+  ClientOptions anonymous = network_.client_options(5000);
+  anonymous.member.reset();
+  std::unique_ptr<LedgerClient> nobody = LedgerClient::Connect(network_.address(0), anonymous);
+  EXPECT_TRUE(nobody->GetStatus().ok());  // health stays open
+  EXPECT_FALSE(nobody->ListContracts().ok());
+
+  const auto fresh = signed_by(edc, now_ms, std::string(kRequestNonceBytes, 'a'));
+  EXPECT_TRUE(list(fresh).ok());
+  expect_refused(list(fresh), "replay");
+  expect_refused(list(signed_by(edc, now_ms - limits::kRequestClockSkewMaxMs - 5000,
+                                std::string(kRequestNonceBytes, 'b'))),
+                 "from the node's clock");
+  // The signature covers the request: the same headers on another request do not verify.
+  v1::GetBlockRequest other;
+  other.set_height(1);
+  auto tampered = SignRequest(edc.keys, other, now_ms, std::string(kRequestNonceBytes, 'c'));
+  expect_refused(list(tampered), "does not verify");
+  KeyFile stranger{"stranger", GenerateKeyPair()};
+  expect_refused(list(signed_by(stranger, now_ms, std::string(kRequestNonceBytes, 'd'))),
+                 "not a member's");
+
+  // Revoked in a block: refused from then on.
+  KeyFile admin = network_.member_key("northwind-cro-admin");
+  KeyFile ctms = network_.member_key("northwind-cro-ctms");
+  EXPECT_TRUE(list(signed_by(ctms, now_ms, std::string(kRequestNonceBytes, 'e'))).ok());
+  RevokeKey(admin, ctms);
+  expect_refused(list(signed_by(ctms, now_ms, std::string(kRequestNonceBytes, 'f'))),
+                 "was revoked at block");
 }
 
 TEST_F(SingleNodeTest, StreamBlocksSendsHistoryThenNewBlocks) {
@@ -256,6 +319,7 @@ TEST_F(SingleNodeTest, StreamBlocksSendsHistoryThenNewBlocks) {
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
   v1::StreamBlocksRequest request;
   request.set_from_height(1);
+  client().Authenticate(context, request);  // a stream is signed by its opening request
   std::unique_ptr<grpc::ClientReader<v1::Block>> reader =
       client().stub().StreamBlocks(&context, request);
   std::vector<uint64_t> heights;

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -35,6 +36,7 @@ LocalNetwork::LocalNetwork(int nodes) {
   }
   for (const auto& member : layout["members"])
     member_keys_[member["name"]] = member["key"];
+  reader_ = member_key(kReaderMember).keys;
   processes_.resize(configs_.size());
   clients_.resize(configs_.size());
 }
@@ -172,6 +174,10 @@ std::string LocalNetwork::log(int index) const {
 
 CommandResult LocalNetwork::Cli(int index, const std::vector<std::string>& args) const {
   std::vector<std::string> argv = CliArgs(index);
+  // Reads are signed by a member too: without a --key of the test's own, a sponsor admin's.
+  if (std::find(args.begin(), args.end(), "--key") == args.end()) {
+    argv.insert(argv.end(), {"--key", member_key_path(kReaderMember)});
+  }
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
 }

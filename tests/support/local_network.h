@@ -18,6 +18,9 @@ namespace tl::testing {
 
 class LocalNetwork {
  public:
+  // The member whose key Cli() signs with when the command gives no --key.
+  static constexpr char kReaderMember[] = "acme-bio-admin";
+
   explicit LocalNetwork(int nodes);
   ~LocalNetwork();
 
@@ -55,9 +58,10 @@ class LocalNetwork {
   CommandResult Cli(int index, const std::vector<std::string>& args) const;
   // The CLI and its connection flags for node `index`, to append a command to.
   std::vector<std::string> CliArgs(int index) const;
-  // How a client reaches the nodes: TLS against the network CA.
+  // How a client reaches the nodes: TLS against the network CA, requests signed as kReaderMember.
   ClientOptions client_options(int64_t deadline_ms = 30000) const {
-    return ClientOptions{.ca_certificate_pem = ca_pem_, .deadline_ms = deadline_ms};
+    return ClientOptions{
+        .ca_certificate_pem = ca_pem_, .deadline_ms = deadline_ms, .member = reader_};
   }
   const std::string& ca_path() const { return ca_path_; }
 
@@ -65,6 +69,7 @@ class LocalNetwork {
   TempDir dir_;
   std::string genesis_;
   std::string ca_path_, ca_pem_;
+  std::optional<KeyPair> reader_;
   std::vector<std::string> configs_, addresses_, data_dirs_, names_, peer_addresses_;
   std::map<std::string, std::string> member_keys_;
   std::map<std::string, std::string> node_keys_;  // of nodes added later

@@ -1,16 +1,23 @@
 // A client of one node's LedgerService, over TLS: the node's certificate must be issued by the
 // network CA given and name the address dialled. Every call has a deadline; errors name the node.
 //
-//   auto client = LedgerClient::Connect("127.0.0.1:7051", {.ca_certificate_pem = ca});
+//   ClientOptions options;
+//   options.ca_certificate_pem = ca;           // tls/ca.crt of `network init`
+//   options.member = key_file.keys;            // requests are signed as this member
+//   auto client = LedgerClient::Connect("127.0.0.1:7051", options);
 //   auto status = (*client)->GetStatus();
 //   auto response = (*client)->Submit(tx, /*wait_for_commit=*/true);
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include <grpcpp/client_context.h>
+
 #include "absl/status/statusor.h"
+#include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/protocol.h"
 #include "trialledger/v1/ledger_service.grpc.pb.h"
 
@@ -19,6 +26,9 @@ namespace tl {
 struct ClientOptions {
   std::string ca_certificate_pem;  // the network CA (network init's tls/ca.crt)
   int64_t deadline_ms = 30000;
+  // The member every request is signed as (request_auth.h); without it only GetStatus is
+  // answered.
+  std::optional<KeyPair> member;
 };
 
 class LedgerClient {
@@ -69,6 +79,8 @@ class LedgerClient {
       const v1::GetInvoiceMatchRequest& request);
 
   v1::LedgerService::Stub& stub() { return *stub_; }
+  // Signs `request` into `context` as the member, for calls made on stub() (streams).
+  void Authenticate(grpc::ClientContext& context, const google::protobuf::Message& request) const;
   const std::string& address() const { return address_; }
 
  private:
@@ -79,6 +91,7 @@ class LedgerClient {
 
   std::string address_;
   int64_t deadline_ms_;
+  std::optional<KeyPair> member_;
   std::unique_ptr<v1::LedgerService::Stub> stub_;
 };
 

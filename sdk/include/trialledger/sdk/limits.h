@@ -41,4 +41,10 @@ inline constexpr uint64_t kFetchBlocksPerCallMax = 1000;  // blocks one FetchBlo
 inline constexpr int64_t kFetchBlocksDeadlineMs = 60000;  // one FetchBlocks call
 inline constexpr size_t kPeerStreamsMax = 64;             // concurrent peer streams a node serves
 
+// Signed client requests (request_auth.h): how far the client's clock may be from the node's,
+// either way, and how many nonces a node remembers within that window (about 120 bytes each; a
+// request beyond it is refused as too many rather than remembered at the cost of memory).
+inline constexpr int64_t kRequestClockSkewMaxMs = 30'000;
+inline constexpr size_t kRequestNoncesRememberedMax = 500'000;
+
 }  // namespace tl::limits

@@ -15,7 +15,8 @@ namespace tl::node {
 
 class LedgerServiceImpl final : public v1::LedgerService::Service {
  public:
-  explicit LedgerServiceImpl(Node& node) : node_(node) {}
+  explicit LedgerServiceImpl(Node& node);
+  ~LedgerServiceImpl() override;
 
   grpc::Status SubmitTransaction(grpc::ServerContext* context,
                                  const v1::SubmitTransactionRequest* request,
@@ -73,7 +74,13 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                                v1::GetInvoiceMatchResponse* response) override;
 
  private:
+  // OK if a member signed the request (sdk/request_auth.h); every call but GetStatus and
+  // SubmitTransaction (a transaction is authenticated by its own signature) asks first.
+  grpc::Status Authenticate(const grpc::ServerContext& context,
+                            const google::protobuf::Message& request);
+
   Node& node_;
+  std::unique_ptr<class RequestAuthenticator> auth_;
 };
 
 // Binds `address` and serves `services` with `credentials` (TLS for clients, mutual TLS for the
