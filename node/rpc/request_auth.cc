@@ -1,6 +1,8 @@
 #include "request_auth.h"
 
 #include <cstdlib>
+#include <iterator>
+#include <optional>
 
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/crypto.h"

@@ -28,7 +28,8 @@ class RequestAuthenticator {
                                           const google::protobuf::Message& request, int64_t now_ms);
 
  private:
-  // False if `key_and_nonce` was seen within the window (and then remembers nothing).
+  // Remembers `key_and_nonce` for the window; UNAUTHENTICATED if it was seen within it (a
+  // replay), RESOURCE_EXHAUSTED if the window is full (then it remembers nothing).
   absl::Status Remember(const std::string& key_and_nonce, int64_t time_ms, int64_t now_ms);
 
   Node& node_;
