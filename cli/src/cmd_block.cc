@@ -15,7 +15,11 @@ void AddBlockCommands(CLI::App& app, Context& context) {
   show->add_option("height", *show_height, "block height (default: the head)");
   show->callback([&context, show_height] {
     v1::GetBlockResponse found = Context::Check(context.client().GetBlock(*show_height));
-    Print(BlockJson(found.block(), [&](const std::string& key) { return context.SignerName(key); }),
+    // For a member who may not read raw blocks the node leaves out what is not theirs to read.
+    std::vector<uint32_t> withheld(found.withheld().begin(), found.withheld().end());
+    Print(BlockJson(
+              found.block(), [&](const std::string& key) { return context.SignerName(key); },
+              withheld),
           context.format());
   });
 

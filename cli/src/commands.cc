@@ -26,6 +26,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddTxCommands(app, context);
   AddBlockCommands(app, context);
   AddMemberCommands(app, context);
+  AddAccessCommands(app, context);
   AddContractCommands(app, context);
   AddFactsCommands(app, context);
   AddBooksCommands(app, context);

@@ -14,6 +14,8 @@ void AddStatusCommand(CLI::App& app, Context& context);
 void AddTxCommands(CLI::App& app, Context& context);
 void AddBlockCommands(CLI::App& app, Context& context);
 void AddMemberCommands(CLI::App& app, Context& context);
+// `access grant`, `access revoke`, `access list` (docs/permissions.md).
+void AddAccessCommands(CLI::App& app, Context& context);
 void AddVerifyCommand(CLI::App& app, Context& context);
 void AddBenchCommand(CLI::App& app, Context& context);
 void AddClusterCommands(CLI::App& app, Context& context);

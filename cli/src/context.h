@@ -44,7 +44,7 @@ class Context {
   // Unwraps a StatusOr or throws CommandError with its message.
   template <typename T>
   static T Check(absl::StatusOr<T> value) {
-    if (!value.ok()) throw CommandError{std::string(value.status().message())};
+    Check(value.status());
     return *std::move(value);
   }
   static void Check(const absl::Status& status) {

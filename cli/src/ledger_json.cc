@@ -1,5 +1,7 @@
 #include "ledger_json.h"
 
+#include <algorithm>
+
 #include "trialledger/base/civil_date.h"
 
 #include "contract_json.h"
@@ -56,8 +58,18 @@ std::string PayloadSummary(const v1::TxBody& body) {
     case v1::TxBody::kSubmitFacts:
       return StrCat(body.submit_facts().facts_size(), " facts for contract ",
                     body.submit_facts().contract_id());
+    case v1::TxBody::kGrantAccess: {
+      const v1::GrantAccess& grant = body.grant_access();
+      return StrCat(grant.revoke() ? "revoke " : "grant ", grant.auditor_org(), " read access to ",
+                    grant.contract_id().empty() ? "the signer's book"
+                                                : StrCat("contract ", grant.contract_id()));
+    }
     default:
-      return "(no payload)";
+      return StrCat("(",
+                    body.GetDescriptor()->FindFieldByNumber(body.payload_case())
+                        ? body.GetDescriptor()->FindFieldByNumber(body.payload_case())->name()
+                        : "no payload",
+                    ")");
   }
 }
 
@@ -87,7 +99,8 @@ Json TransactionJson(const v1::Transaction& tx, const v1::TxResult* result,
   return json;
 }
 
-Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
+Json BlockJson(const v1::Block& block, const SignerNamer& namer,
+               const std::vector<uint32_t>& withheld) {
   Json json{{"hash", ToHex(BlockHash(block))}};
   absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block.header());
   if (header.ok()) {
@@ -103,12 +116,17 @@ Json BlockJson(const v1::Block& block, const SignerNamer& namer) {
   }
   Json txs = Json::array();
   for (int i = 0; i < block.transactions_size(); ++i) {
+    if (std::find(withheld.begin(), withheld.end(), static_cast<uint32_t>(i)) != withheld.end()) {
+      txs.push_back(Json{{"index", i}, {"withheld", true}});
+      continue;
+    }
     const v1::TxResult* result = i < block.results_size() ? &block.results(i) : nullptr;
     Json tx = TransactionJson(block.transactions(i), result, namer);
     tx.erase("expiry_height");
     txs.push_back(std::move(tx));
   }
   json["transactions"] = std::move(txs);
+  if (!withheld.empty()) json["withheld"] = withheld.size();
   return json;
 }
 

@@ -1,5 +1,7 @@
 #include "trialledger/ledger/state.h"
 
+#include <algorithm>
+
 #include "trialledger/base/check.h"
 #include "trialledger/base/str_cat.h"
 
@@ -66,6 +68,18 @@ std::string PeriodChangePrefix(std::string_view org) {
 std::string PeriodChange(std::string_view org, uint64_t seq) {
   return StrCat(PeriodChangePrefix(org), EncodeBigEndian64(seq));
 }
+std::string BookGrantPrefix(std::string_view org) {
+  return StrCat("grant/book/", org, "/");
+}
+std::string BookGrant(std::string_view org, std::string_view auditor_org) {
+  return StrCat(BookGrantPrefix(org), auditor_org);
+}
+std::string ContractGrantPrefix(std::string_view contract_id) {
+  return StrCat("grant/contract/", contract_id, "/");
+}
+std::string ContractGrant(std::string_view contract_id, std::string_view auditor_org) {
+  return StrCat(ContractGrantPrefix(contract_id), auditor_org);
+}
 std::string FactById(std::string_view contract_id, std::string_view fact_id) {
   return StrCat("fact-by-id/", contract_id, "/", fact_id);
 }
@@ -110,6 +124,17 @@ std::optional<std::string> MemoryState::Get(std::string_view key) const {
   auto it = entries_.find(key);
   if (it == entries_.end()) return std::nullopt;
   return it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> MemoryState::Scan(std::string_view prefix,
+                                                                   std::string_view start,
+                                                                   size_t limit) const {
+  std::vector<std::pair<std::string, std::string>> found;
+  for (auto it = entries_.lower_bound(std::max(prefix, start));
+       it != entries_.end() && found.size() < limit && it->first.starts_with(prefix); ++it) {
+    found.emplace_back(it->first, it->second);
+  }
+  return found;
 }
 
 void MemoryState::Apply(const WriteSet& writes) {

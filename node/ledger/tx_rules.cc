@@ -1,5 +1,6 @@
 #include "trialledger/ledger/tx_rules.h"
 
+#include "access_payloads.h"
 #include "book_payloads.h"
 #include "cluster_payloads.h"
 #include "contract_payloads.h"
@@ -67,6 +68,8 @@ v1::TxResult CheckRolePermission(const v1::TxBody& body, const v1::MemberRecord&
   switch (body.payload_case()) {
     case v1::TxBody::kNote:
       return TxOk();
+    case v1::TxBody::kGrantAccess:
+      return CheckGrantRole(signer);
     case v1::TxBody::kRegisterMember:
     case v1::TxBody::kRevokeKey:
     case v1::TxBody::kRotateKey:
@@ -108,6 +111,9 @@ absl::StatusOr<v1::TxResult> ExecutePayload(const DecodedTx& tx, const v1::Membe
       break;
     case v1::TxBody::kTransferLeadership:
       result = ExecuteTransferLeadership(tx.body.transfer_leadership(), scratch);
+      break;
+    case v1::TxBody::kGrantAccess:
+      result = ExecuteGrantAccess(tx, signer, context, scratch);
       break;
     case v1::TxBody::kSetAccountMap:
     case v1::TxBody::kClosePeriod:

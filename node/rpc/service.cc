@@ -2,11 +2,15 @@
 
 #include "request_auth.h"
 
+#include "trialledger/ledger/access_queries.h"
 #include "trialledger/ledger/book_queries.h"
 #include "trialledger/ledger/contract_queries.h"
 #include "trialledger/ledger/invoice_queries.h"
 #include "trialledger/ledger/ledger_store.h"
+#include "trialledger/ledger/read_access.h"
+#include "trialledger/node/read_permissions.h"
 
+#include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
@@ -31,20 +35,23 @@ grpc::Status ToGrpc(const absl::Status& status) {
   grpc::StatusCode code = absl::IsNotFound(status)            ? grpc::StatusCode::NOT_FOUND
                           : absl::IsInvalidArgument(status)   ? grpc::StatusCode::INVALID_ARGUMENT
                           : absl::IsUnauthenticated(status)   ? grpc::StatusCode::UNAUTHENTICATED
+                          : absl::IsPermissionDenied(status)  ? grpc::StatusCode::PERMISSION_DENIED
                           : absl::IsResourceExhausted(status) ? grpc::StatusCode::RESOURCE_EXHAUSTED
                                                               : grpc::StatusCode::INTERNAL;
   return grpc::Status(code, std::string(MessageOf(status)));
 }
 
-// Runs a contract read over one snapshot of the committed state: the response carries the height
-// it read at, and a failed read of the store fails the call however far the query got.
-template <typename Response, typename Query>
-grpc::Status ReadSnapshot(Node& node, Response* response, Query query) {
-  std::unique_ptr<ledger::StateSnapshot> snapshot = node.Snapshot();
-  absl::Status status = query(*snapshot);
-  if (absl::Status read = snapshot->status(); !read.ok()) status = read;
-  response->set_height(snapshot->height());
-  return ToGrpc(status);
+// Leaves out of `block` the transactions `access` may not read: each becomes an empty
+// transaction with an empty result, and its position is listed in `response.withheld`.
+void WithholdUnreadable(const ledger::ReadAccess& access, v1::Block& block,
+                        v1::GetBlockResponse* response) {
+  for (int i = 0; i < block.transactions_size(); ++i) {
+    absl::StatusOr<DecodedTx> decoded = DecodeTransaction(block.transactions(i));
+    if (decoded.ok() && access.MayReadTransaction(decoded->body)) continue;
+    block.mutable_transactions(i)->Clear();
+    if (i < block.results_size()) block.mutable_results(i)->Clear();
+    response->add_withheld(static_cast<uint32_t>(i));
+  }
 }
 
 int64_t NowMs() {
@@ -55,14 +62,38 @@ int64_t NowMs() {
 
 }  // namespace
 
+// Authenticates the member behind `request`, takes one snapshot of the committed state, checks the
+// permission table's entry for the request over it (read_permissions.h), and only then runs
+// `read` over that same snapshot. A failed read of the store fails the call however far it got.
+template <typename Read>
+grpc::Status LedgerServiceImpl::Guarded(const grpc::ServerContext& context,
+                                        const google::protobuf::Message& request, Read read) {
+  absl::StatusOr<v1::Member> member = auth_->Authenticate(context, request, NowMs());
+  if (!member.ok()) return ToGrpc(member.status());
+  std::unique_ptr<ledger::StateSnapshot> snapshot = node_.Snapshot();
+  ledger::ReadAccess access(*snapshot, *std::move(member));
+  absl::Status status = CheckReadPermission(access, request);
+  if (status.ok()) status = read(*snapshot, access);
+  if (absl::Status failed = snapshot->status(); !failed.ok()) status = failed;
+  return ToGrpc(status);
+}
+
+// Guarded for a read of the state: the response carries the height it read at.
+template <typename Response, typename Query>
+grpc::Status LedgerServiceImpl::ReadSnapshot(const grpc::ServerContext& context,
+                                             const google::protobuf::Message& request,
+                                             Response* response, Query query) {
+  return Guarded(context, request,
+                 [&](const ledger::StateSnapshot& snapshot, const ledger::ReadAccess& access) {
+                   absl::Status status = query(snapshot, access);
+                   response->set_height(snapshot.height());
+                   return status;
+                 });
+}
+
 LedgerServiceImpl::LedgerServiceImpl(Node& node)
     : node_(node), auth_(std::make_unique<RequestAuthenticator>(node)) {}
 LedgerServiceImpl::~LedgerServiceImpl() = default;
-
-grpc::Status LedgerServiceImpl::Authenticate(const grpc::ServerContext& context,
-                                             const google::protobuf::Message& request) {
-  return ToGrpc(auth_->Authenticate(context, request, NowMs()).status());
-}
 
 grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
                                                   const v1::SubmitTransactionRequest* request,
@@ -90,57 +121,66 @@ grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* context,
                                                const v1::GetTransactionRequest* request,
                                                v1::GetTransactionResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  *response = node_.LookupTransaction(request->tx_id());
-  if (response->status() == v1::TX_STATUS_UNKNOWN) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no such transaction on this node");
-  }
-  return grpc::Status::OK;
+  return Guarded(*context, *request, [&](const auto&, const ledger::ReadAccess& access) {
+    *response = node_.LookupTransaction(request->tx_id());
+    if (response->status() == v1::TX_STATUS_UNKNOWN) {
+      return absl::NotFoundError("no such transaction on this node");
+    }
+    absl::StatusOr<DecodedTx> decoded = DecodeTransaction(response->transaction());
+    if (!access.RawLedger().ok() && (!decoded.ok() || !access.MayReadTransaction(decoded->body))) {
+      response->Clear();
+      return access.Refusal(StrCat("transaction ", ToHex(request->tx_id())));
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status LedgerServiceImpl::GetBlock(grpc::ServerContext* context,
                                          const v1::GetBlockRequest* request,
                                          v1::GetBlockResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  uint64_t height = request->height() == 0 ? node_.head().height : request->height();
-  if (height == 0) return grpc::Status(grpc::StatusCode::NOT_FOUND, "the ledger has no blocks yet");
-  absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
-  if (!block.ok()) {
-    return grpc::Status(
-        grpc::StatusCode::NOT_FOUND,
-        StrCat("no block at height ", height, " (head is ", node_.head().height, ")"));
-  }
-  response->set_block_hash(BlockHash(*block));
-  *response->mutable_block() = *std::move(block);
-  return grpc::Status::OK;
+  return Guarded(*context, *request, [&](const auto&, const ledger::ReadAccess& access) {
+    uint64_t height = request->height() == 0 ? node_.head().height : request->height();
+    if (height == 0) return absl::NotFoundError("the ledger has no blocks yet");
+    absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
+    if (!block.ok()) {
+      return absl::NotFoundError(
+          StrCat("no block at height ", height, " (head is ", node_.head().height, ")"));
+    }
+    response->set_block_hash(BlockHash(*block));
+    if (!access.RawLedger().ok()) WithholdUnreadable(access, *block, response);
+    *response->mutable_block() = *std::move(block);
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status LedgerServiceImpl::ListBlocks(grpc::ServerContext* context,
                                            const v1::ListBlocksRequest* request,
                                            v1::ListBlocksResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  uint64_t head = node_.head().height;
-  uint32_t limit = request->limit() == 0 ? 20 : std::min(request->limit(), limits::kListBlocksMax);
-  uint64_t from = request->from_height();
-  if (from == 0) from = head >= limit ? head - limit + 1 : 1;
-  for (uint64_t height = from; height <= head && response->blocks_size() < static_cast<int>(limit);
-       ++height) {
-    absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
-    if (!block.ok()) break;
-    absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
-    if (!header.ok()) break;
-    v1::BlockSummary* summary = response->add_blocks();
-    summary->set_height(height);
-    summary->set_block_hash(BlockHash(*block));
-    summary->set_time_ms(header->time_ms());
-    summary->set_proposer(header->proposer());
-    summary->set_tx_count(header->tx_count());
-    uint32_t rejected = 0;
-    for (const v1::TxResult& result : block->results())
-      rejected += result.code() != v1::TX_OK;
-    summary->set_rejected_count(rejected);
-  }
-  return grpc::Status::OK;
+  return Guarded(*context, *request, [&](const auto&, const auto&) {
+    uint64_t head = node_.head().height;
+    uint32_t limit =
+        request->limit() == 0 ? 20 : std::min(request->limit(), limits::kListBlocksMax);
+    uint64_t from = request->from_height();
+    if (from == 0) from = head >= limit ? head - limit + 1 : 1;
+    for (uint64_t height = from;
+         height <= head && response->blocks_size() < static_cast<int>(limit); ++height) {
+      absl::StatusOr<v1::Block> block = node_.ReadBlock(height);
+      if (!block.ok()) break;
+      absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
+      if (!header.ok()) break;
+      v1::BlockSummary* summary = response->add_blocks();
+      summary->set_height(height);
+      summary->set_block_hash(BlockHash(*block));
+      summary->set_time_ms(header->time_ms());
+      summary->set_proposer(header->proposer());
+      summary->set_tx_count(header->tx_count());
+      uint32_t rejected = 0;
+      for (const v1::TxResult& result : block->results())
+        rejected += result.code() != v1::TX_OK;
+      summary->set_rejected_count(rejected);
+    }
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
@@ -152,7 +192,13 @@ grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetSta
 grpc::Status LedgerServiceImpl::StreamBlocks(grpc::ServerContext* context,
                                              const v1::StreamBlocksRequest* request,
                                              grpc::ServerWriter<v1::Block>* writer) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
+  // The permission is checked once, when the stream opens; the snapshot is not held while the
+  // stream waits for blocks.
+  if (grpc::Status denied =
+          Guarded(*context, *request, [](const auto&, const auto&) { return absl::OkStatus(); });
+      !denied.ok()) {
+    return denied;
+  }
   uint64_t next = std::max<uint64_t>(request->from_height(), 1);
   while (!context->IsCancelled()) {
     if (next > node_.head().height) {
@@ -172,28 +218,33 @@ grpc::Status LedgerServiceImpl::StreamBlocks(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetMember(grpc::ServerContext* context,
                                           const v1::GetMemberRequest* request,
                                           v1::GetMemberResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  *response = node_.Member(request->public_key());
-  if (!response->has_member()) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND, "no member has that public key");
-  }
-  return grpc::Status::OK;
+  return Guarded(*context, *request, [&](const auto&, const auto&) {
+    *response = node_.Member(request->public_key());
+    if (!response->has_member()) return absl::NotFoundError("no member has that public key");
+    return absl::OkStatus();
+  });
 }
 
 grpc::Status LedgerServiceImpl::ListContracts(grpc::ServerContext* context,
                                               const v1::ListContractsRequest* request,
                                               v1::ListContractsResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
-    return ledger::ListContracts(state, response);
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto& access) {
+    absl::Status status = ledger::ListContracts(state, response);
+    // Only the contracts the member may read: the others are not its business, not even by id.
+    auto* contracts = response->mutable_contracts();
+    contracts->erase(std::remove_if(contracts->begin(), contracts->end(),
+                                    [&](const v1::ContractSummary& contract) {
+                                      return !access.Contract(contract.contract_id()).ok();
+                                    }),
+                     contracts->end());
+    return status;
   });
 }
 
 grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext* context,
                                             const v1::GetContractRequest* request,
                                             v1::GetContractResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetContract(state, *request, response);
   });
 }
@@ -201,8 +252,7 @@ grpc::Status LedgerServiceImpl::GetContract(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext* context,
                                               const v1::GetMilestonesRequest* request,
                                               v1::GetMilestonesResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetMilestones(state, *request, response);
   });
 }
@@ -210,8 +260,7 @@ grpc::Status LedgerServiceImpl::GetMilestones(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext* context,
                                           const v1::ListFactsRequest* request,
                                           v1::ListFactsResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::ListFacts(state, *request, response);
   });
 }
@@ -219,8 +268,7 @@ grpc::Status LedgerServiceImpl::ListFacts(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext* context,
                                                    const v1::ListContractEventsRequest* request,
                                                    v1::ListContractEventsResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::ListContractEvents(state, *request, response);
   });
 }
@@ -228,8 +276,7 @@ grpc::Status LedgerServiceImpl::ListContractEvents(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetBook(grpc::ServerContext* context,
                                         const v1::GetBookRequest* request,
                                         v1::GetBookResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetBook(state, *request, response);
   });
 }
@@ -237,8 +284,7 @@ grpc::Status LedgerServiceImpl::GetBook(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::ListJournal(grpc::ServerContext* context,
                                             const v1::ListJournalRequest* request,
                                             v1::ListJournalResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::ListJournal(state, *request, response);
   });
 }
@@ -246,8 +292,7 @@ grpc::Status LedgerServiceImpl::ListJournal(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetJournalEntry(grpc::ServerContext* context,
                                                 const v1::GetJournalEntryRequest* request,
                                                 v1::GetJournalEntryResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetJournalEntry(state, *request, response);
   });
 }
@@ -255,8 +300,7 @@ grpc::Status LedgerServiceImpl::GetJournalEntry(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetTrialBalance(grpc::ServerContext* context,
                                                 const v1::GetTrialBalanceRequest* request,
                                                 v1::GetTrialBalanceResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetTrialBalance(state, *request, response);
   });
 }
@@ -264,8 +308,7 @@ grpc::Status LedgerServiceImpl::GetTrialBalance(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetRollforward(grpc::ServerContext* context,
                                                const v1::GetRollforwardRequest* request,
                                                v1::GetRollforwardResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetRollforward(state, *request, response);
   });
 }
@@ -273,8 +316,7 @@ grpc::Status LedgerServiceImpl::GetRollforward(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext* context,
                                                const v1::GetDisclosuresRequest* request,
                                                v1::GetDisclosuresResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetDisclosures(state, *request, response);
   });
 }
@@ -282,8 +324,7 @@ grpc::Status LedgerServiceImpl::GetDisclosures(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext* context,
                                           const v1::GetMirrorRequest* request,
                                           v1::GetMirrorResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetMirror(state, *request, response);
   });
 }
@@ -291,8 +332,7 @@ grpc::Status LedgerServiceImpl::GetMirror(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetAccruals(grpc::ServerContext* context,
                                             const v1::GetAccrualsRequest* request,
                                             v1::GetAccrualsResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetAccruals(state, *request, response);
   });
 }
@@ -300,17 +340,22 @@ grpc::Status LedgerServiceImpl::GetAccruals(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::ListInvoices(grpc::ServerContext* context,
                                              const v1::ListInvoicesRequest* request,
                                              v1::ListInvoicesResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
-    return ledger::ListInvoices(state, *request, response);
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto& access) {
+    absl::Status status = ledger::ListInvoices(state, *request, response);
+    // A party reads the contract's invoices; an outside payee's are the sponsor's book's.
+    auto* invoices = response->mutable_invoices();
+    invoices->erase(
+        std::remove_if(invoices->begin(), invoices->end(),
+                       [&](const v1::Invoice& invoice) { return !access.MayReadInvoice(invoice); }),
+        invoices->end());
+    return status;
   });
 }
 
 grpc::Status LedgerServiceImpl::GetInvoice(grpc::ServerContext* context,
                                            const v1::GetInvoiceRequest* request,
                                            v1::GetInvoiceResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetInvoice(state, *request, response);
   });
 }
@@ -318,9 +363,16 @@ grpc::Status LedgerServiceImpl::GetInvoice(grpc::ServerContext* context,
 grpc::Status LedgerServiceImpl::GetInvoiceMatch(grpc::ServerContext* context,
                                                 const v1::GetInvoiceMatchRequest* request,
                                                 v1::GetInvoiceMatchResponse* response) {
-  if (grpc::Status denied = Authenticate(*context, *request); !denied.ok()) return denied;
-  return ReadSnapshot(node_, response, [&](const ledger::OrderedStateReader& state) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::GetInvoiceMatch(state, *request, response);
+  });
+}
+
+grpc::Status LedgerServiceImpl::ListGrants(grpc::ServerContext* context,
+                                           const v1::ListGrantsRequest* request,
+                                           v1::ListGrantsResponse* response) {
+  return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
+    return ledger::ListGrants(state, *request, response);
   });
 }
 

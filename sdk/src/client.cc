@@ -16,9 +16,13 @@
 namespace tl {
 namespace {
 
+// A refused read says so in its text too ("node …: permission_denied: member 'x' of 'org' may
+// not read book 'other-org'"), so whoever only prints the message still sees why.
 absl::Status FromGrpc(const grpc::Status& status, const std::string& address) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      StrCat("node ", address, ": ", status.error_message()));
+  const bool refused = status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+  return absl::Status(
+      static_cast<absl::StatusCode>(status.error_code()),
+      StrCat("node ", address, ": ", refused ? "permission_denied: " : "", status.error_message()));
 }
 
 }  // namespace
@@ -231,6 +235,12 @@ absl::StatusOr<v1::GetInvoiceMatchResponse> LedgerClient::GetInvoiceMatch(
     const v1::GetInvoiceMatchRequest& request) {
   return Call<v1::GetInvoiceMatchRequest, v1::GetInvoiceMatchResponse>(
       &v1::LedgerService::Stub::GetInvoiceMatch, request);
+}
+
+absl::StatusOr<v1::ListGrantsResponse> LedgerClient::ListGrants(
+    const v1::ListGrantsRequest& request) {
+  return Call<v1::ListGrantsRequest, v1::ListGrantsResponse>(&v1::LedgerService::Stub::ListGrants,
+                                                             request);
 }
 
 }  // namespace tl

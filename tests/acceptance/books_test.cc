@@ -44,10 +44,12 @@ const std::string kFacts = kContracts + "/examples/acme-301/";
 class BooksTest : public testing::NetworkTest {
  protected:
   // The trial balance as account -> {debit, credit, balance}.
+  // A member who may read `book` (docs/permissions.md): its organisation's finance member.
+  static std::string Reader(const std::string& book) { return book + "-finance"; }
   std::map<std::string, json> Balances(const std::string& book, const std::string& period,
                                        int node = 0) {
-    json balance =
-        RunJson("", {"report", "trial-balance", "--book", book, "--period", period}, node);
+    json balance = RunJson(Reader(book),
+                           {"report", "trial-balance", "--book", book, "--period", period}, node);
     EXPECT_EQ(balance["total_debit"], balance["total_credit"]);
     std::map<std::string, json> by_account;
     for (const json& account : balance["accounts"])
@@ -108,7 +110,8 @@ TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
       "ok");
   ASSERT_EQ(RunJson("acme-bio-finance", {"contract", "accept", "acme-301"})["result"], "ok");
 
-  json rollforward = RunJson("", {"report", "rollforward", "--contract", "acme-301"});
+  json rollforward =
+      RunJson("northwind-cro-finance", {"report", "rollforward", "--contract", "acme-301"});
   EXPECT_EQ(rollforward["book"], "northwind-cro");
   EXPECT_EQ(rollforward["currency"], "USD");
   ASSERT_EQ(rollforward["periods"].size(), 3u);
@@ -132,8 +135,8 @@ TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
   EXPECT_EQ(nov["revenue_to_date"], "141500.00");
   EXPECT_EQ(nov["billed_to_date"], "237500.00");
 
-  json disclosures =
-      RunJson("", {"report", "disclosures", "--book", "northwind-cro", "--by", "quarter"});
+  json disclosures = RunJson("northwind-cro-finance", {"report", "disclosures", "--book",
+                                                       "northwind-cro", "--by", "quarter"});
   ASSERT_EQ(disclosures["periods"].size(), 2u);
   EXPECT_EQ(disclosures["periods"][0]["period"], "2026-Q3");
   EXPECT_EQ(disclosures["periods"][0]["remaining_performance_obligations"], "1900000.00");
@@ -144,22 +147,23 @@ TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
   EXPECT_EQ(disclosures["periods"][1]["remaining_performance_obligations"], "1833500.00");
 
   // The catch-up entry, with the evidence chain back to the change order's transaction.
-  json journal = RunJson("", {"journal", "list", "--book", "northwind-cro", "--contract",
-                              "acme-301", "--period", "2026-11"});
+  json journal =
+      RunJson("northwind-cro-finance", {"journal", "list", "--book", "northwind-cro", "--contract",
+                                        "acme-301", "--period", "2026-11"});
   ASSERT_EQ(journal.size(), 1u);
   EXPECT_EQ(journal[0]["kind"], "catch_up");
   EXPECT_EQ(journal[0]["amount"], "9000.00");
   EXPECT_EQ(journal[0]["date"], "2026-11-30");
-  json entry = RunJson("", {"journal", "show", journal[0]["entry_id"]});
+  json entry = RunJson("northwind-cro-finance", {"journal", "show", journal[0]["entry_id"]});
   EXPECT_EQ(entry["lines"].size(), 2u);
   EXPECT_EQ(entry["transaction_price"], "1975000.00");
   // A revenue entry of a fact carries the signed fact it came from.
-  json october_entries =
-      RunJson("", {"journal", "list", "--book", "northwind-cro", "--period", "2026-10"});
+  json october_entries = RunJson("northwind-cro-finance", {"journal", "list", "--book",
+                                                           "northwind-cro", "--period", "2026-10"});
   bool shown_fact = false;
   for (const json& listed : october_entries) {
     if (listed["kind"] != "revenue") continue;
-    json revenue = RunJson("", {"journal", "show", listed["entry_id"]});
+    json revenue = RunJson("northwind-cro-finance", {"journal", "show", listed["entry_id"]});
     EXPECT_EQ(revenue["source_fact"]["signer"], "northwind-cro/northwind-cro-cost");
     shown_fact = true;
     break;
@@ -168,9 +172,11 @@ TEST_F(BooksTest, TheCrosBooksFollowTheFactsPeriodByPeriod) {
 
   // Every node serves the same journal and reports.
   AwaitSameHead();
-  const json all = RunJson("", {"journal", "list", "--book", "northwind-cro"});
+  const json all = RunJson("northwind-cro-finance", {"journal", "list", "--book", "northwind-cro"});
   for (int node = 1; node < network_->size(); ++node) {
-    EXPECT_EQ(RunJson("", {"journal", "list", "--book", "northwind-cro"}, node), all);
+    EXPECT_EQ(
+        RunJson("northwind-cro-finance", {"journal", "list", "--book", "northwind-cro"}, node),
+        all);
     EXPECT_EQ(Balances("northwind-cro", "2026-11", node), Balances("northwind-cro", "2026-11"));
   }
 }
@@ -193,8 +199,8 @@ TEST_F(BooksTest, PeriodsCloseInOrderAndLatePostingsMoveToTheFirstOpenOne) {
           "audit": {"user": "p.novak", "reason": "late timesheet"}, "study": "ACME-301",
           "category": "labour", "amount": "USD 35,000.00", "date": "2026-10-20"}]})");
   RunJson("northwind-cro-cost", {"facts", "submit", "--contract", "acme-301", "--file", late});
-  json november =
-      RunJson("", {"journal", "list", "--book", "northwind-cro", "--period", "2026-11"});
+  json november = RunJson("northwind-cro-finance",
+                          {"journal", "list", "--book", "northwind-cro", "--period", "2026-11"});
   bool moved = false;
   for (const json& entry : november) {
     if (entry["date"] != "2026-10-20") continue;
@@ -239,7 +245,7 @@ TEST_F(BooksTest, PeriodsCloseInOrderAndLatePostingsMoveToTheFirstOpenOne) {
   EXPECT_EQ(RunJson("northwind-cro-admin", {"books", "reopen-period", "2026-10", "--reason",
                                             "audit adjustment"})["result"],
             "ok");
-  json book = RunJson("", {"books", "show", "--book", "northwind-cro"});
+  json book = RunJson("northwind-cro-finance", {"books", "show", "--book", "northwind-cro"});
   EXPECT_EQ(book["closed_through"], "2026-09");
   ASSERT_EQ(book["period_changes"].size(), 3u);
   EXPECT_EQ(book["period_changes"][2]["change"], "reopened");
@@ -590,7 +596,8 @@ TEST_F(BooksTest, TheSponsorsGridAccruesByTheUnitAndTrueUpsASiteInvoice) {
   EXPECT_EQ(accrued["site-301"]["closing_accrual"], "0.00");
   EXPECT_EQ(accrued["site-301"]["holdback"], "310.00");  // until the database lock
   EXPECT_EQ(accrued["site-301"]["payable"], "3870.00");
-  ExpectRefused(Run("", {"report", "accruals", "--book", "northwind-cro"}), "a CRO's book");
+  ExpectRefused(Run("northwind-cro-finance", {"report", "accruals", "--book", "northwind-cro"}),
+                "a CRO's book");
   ExpectRefused(Run("", {"report", "accruals", "--book", "acme-bio", "--period", "2026-13"}),
                 "--period");
 

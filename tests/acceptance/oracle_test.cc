@@ -464,8 +464,8 @@ TEST_F(OracleTest, RaveExportImportsAsItsIndependentCount) {
   auto entries_of_event = [&](const std::string& book) {
     std::vector<json> found;
     for (const json& listed :
-         RunJson("", {"journal", "list", "--book", book, "--contract", contract})) {
-      const json shown = RunJson("", {"journal", "show", listed["entry_id"]});
+         RunJson(book + "-finance", {"journal", "list", "--book", book, "--contract", contract})) {
+      const json shown = RunJson(book + "-finance", {"journal", "show", listed["entry_id"]});
       if (shown["event_seq"] == reversals[0]) found.push_back(shown);
     }
     return found;

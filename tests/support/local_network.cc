@@ -13,12 +13,22 @@
 
 namespace tl::testing {
 
-LocalNetwork::LocalNetwork(int nodes) {
+LocalNetwork::LocalNetwork(int nodes, const std::string& orgs) {
   // Ports of consecutive nodes must be free; probe a base whose whole range binds.
   int base_port = FreePort();
-  CommandResult init =
-      RunCommand({BinDir() + "/trialledger", "network", "init", "--out", dir_.Sub("net"), "--nodes",
-                  std::to_string(nodes), "--base-port", std::to_string(base_port), "-o", "json"});
+  std::vector<std::string> command = {BinDir() + "/trialledger",
+                                      "network",
+                                      "init",
+                                      "--out",
+                                      dir_.Sub("net"),
+                                      "--nodes",
+                                      std::to_string(nodes),
+                                      "--base-port",
+                                      std::to_string(base_port),
+                                      "-o",
+                                      "json"};
+  if (!orgs.empty()) command.insert(command.end(), {"--orgs", orgs});
+  CommandResult init = RunCommand(command);
   if (init.exit_code != 0) {
     ADD_FAILURE() << "network init failed: " << init.err;
     return;

@@ -21,7 +21,8 @@ class LocalNetwork {
   // The member whose key Cli() signs with when the command gives no --key.
   static constexpr char kReaderMember[] = "acme-bio-admin";
 
-  explicit LocalNetwork(int nodes);
+  // `orgs`: `network init --orgs` (kind:name,...), or its default (a sponsor and a CRO).
+  explicit LocalNetwork(int nodes, const std::string& orgs = "");
   ~LocalNetwork();
 
   // Starts node `index` (0-based) and waits until it answers GetStatus.

@@ -30,6 +30,9 @@ TestNetwork::TestNetwork() : node_key_(KeyFromName("node1")) {
   };
   add_org("acme-bio", v1::ORG_KIND_SPONSOR);
   add_org("northwind-cro", v1::ORG_KIND_CRO);
+  add_org("harbor-cro", v1::ORG_KIND_CRO);        // a third party: no contract with acme-bio
+  add_org("ledger-audit", v1::ORG_KIND_AUDITOR);  // an auditor a party may name
+  add_org("second-audit", v1::ORG_KIND_AUDITOR);  // an auditor nobody names
   auto add_member = [&](const std::string& name, const std::string& org,
                         std::vector<std::string> roles) {
     keys_[name] = KeyFromName(name);
@@ -47,6 +50,15 @@ TestNetwork::TestNetwork() : node_key_(KeyFromName("node1")) {
   add_member("cro-finance", "northwind-cro", {"finance"});
   add_member("cro-edc", "northwind-cro", {"oracle:edc"});
   add_member("cro-cost", "northwind-cro", {"oracle:cost"});
+  add_member("sponsor-clinops", "acme-bio", {"clinops"});
+  add_member("sponsor-auditor", "acme-bio", {"auditor"});  // the sponsor's internal audit
+  add_member("cro-clinops", "northwind-cro", {"clinops"});
+  add_member("harbor-admin", "harbor-cro", {"admin"});
+  add_member("harbor-finance", "harbor-cro", {"finance"});
+  add_member("audit-auditor", "ledger-audit", {"auditor"});
+  add_member("audit-admin", "ledger-audit", {"admin"});
+  add_member("second-auditor", "second-audit", {"auditor"});
+  add_member("second-admin", "second-audit", {"admin"});
   v1::NodeInfo* node = genesis.add_nodes();
   node->set_name("node1");
   node->set_org("acme-bio");

@@ -16,9 +16,11 @@
 
 namespace tl::testing {
 
-// A sponsor ("acme-bio") and a CRO ("northwind-cro"), each with an admin, a finance member and
-// (CRO) an EDC and a cost oracle; one node "node1". Keys derive from fixed seeds, so runs repeat
-// exactly.
+// A sponsor ("acme-bio") and a CRO ("northwind-cro"), each with an admin, a finance member, a
+// clinops member and (CRO) an EDC and a cost oracle, the sponsor with an internal auditor; a
+// third party ("harbor-cro") and two auditor organisations ("ledger-audit", "second-audit") for
+// read permissions; one node "node1" run by the sponsor. Keys derive from fixed seeds, so runs
+// repeat exactly.
 class TestNetwork {
  public:
   TestNetwork();

@@ -77,6 +77,7 @@ class LedgerClient {
   absl::StatusOr<v1::GetInvoiceResponse> GetInvoice(const v1::GetInvoiceRequest& request);
   absl::StatusOr<v1::GetInvoiceMatchResponse> GetInvoiceMatch(
       const v1::GetInvoiceMatchRequest& request);
+  absl::StatusOr<v1::ListGrantsResponse> ListGrants(const v1::ListGrantsRequest& request);
 
   v1::LedgerService::Stub& stub() { return *stub_; }
   // Signs `request` into `context` as the member, for calls made on stub() (streams).

@@ -73,6 +73,10 @@ std::string GridAccrual(std::string_view contract_id, std::string_view fact_id);
 std::string GridSubject(std::string_view contract_id, std::string_view site,
                         std::string_view subject);
 std::string PeriodChangePrefix(std::string_view org);
+std::string BookGrantPrefix(std::string_view org);
+std::string BookGrant(std::string_view org, std::string_view auditor_org);
+std::string ContractGrantPrefix(std::string_view contract_id);
+std::string ContractGrant(std::string_view contract_id, std::string_view auditor_org);
 inline constexpr std::string_view kNodePrefix = "node/";
 inline constexpr std::string_view kContractPrefix = "contract/";
 inline constexpr std::string_view kVoterCount = "voter-count";
@@ -136,9 +140,12 @@ class StateOverlay : public StateReader {
 };
 
 // A state held in memory: genesis building, offline verification and tests.
-class MemoryState : public StateReader {
+class MemoryState : public OrderedStateReader {
  public:
   std::optional<std::string> Get(std::string_view key) const override;
+  std::vector<std::pair<std::string, std::string>> Scan(std::string_view prefix,
+                                                        std::string_view start,
+                                                        size_t limit) const override;
   void Apply(const WriteSet& writes);
   const std::map<std::string, std::string, std::less<>>& entries() const { return entries_; }
 

@@ -72,12 +72,20 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
   grpc::Status GetInvoiceMatch(grpc::ServerContext* context,
                                const v1::GetInvoiceMatchRequest* request,
                                v1::GetInvoiceMatchResponse* response) override;
+  grpc::Status ListGrants(grpc::ServerContext* context, const v1::ListGrantsRequest* request,
+                          v1::ListGrantsResponse* response) override;
 
  private:
-  // OK if a member signed the request (sdk/request_auth.h); every call but GetStatus and
-  // SubmitTransaction (a transaction is authenticated by its own signature) asks first.
-  grpc::Status Authenticate(const grpc::ServerContext& context,
-                            const google::protobuf::Message& request);
+  // Every call but GetStatus and SubmitTransaction (a transaction is authenticated by its own
+  // signature) is signed by a member (sdk/request_auth.h) and checked against the permission
+  // table (read_permissions.h) before it reads anything.
+  template <typename Read>
+  grpc::Status Guarded(const grpc::ServerContext& context, const google::protobuf::Message& request,
+                       Read read);
+  template <typename Response, typename Query>
+  grpc::Status ReadSnapshot(const grpc::ServerContext& context,
+                            const google::protobuf::Message& request, Response* response,
+                            Query query);
 
   Node& node_;
   std::unique_ptr<class RequestAuthenticator> auth_;
