@@ -1,11 +1,15 @@
 // Throughput of the ledger's building blocks: signing, verifying, hashing, Merkle roots, the
-// deterministic apply of a block of notes, and applying + committing blocks to LevelDB with sync.
+// deterministic apply of a block of notes, the read permission check, and applying + committing
+// blocks to LevelDB with sync.
 //   build/bin/ledger_bench            (figures as transactions/s where a transaction is involved)
 #include <benchmark/benchmark.h>
 
+#include "mobilisation_sow.h"
 #include "test_ledger.h"
 #include "trialledger/ledger/apply.h"
 #include "trialledger/ledger/ledger_store.h"
+#include "trialledger/ledger/read_access.h"
+#include "trialledger/node/read_permissions.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/merkle.h"
 #include "trialledger/sdk/request_auth.h"
@@ -88,6 +92,58 @@ void BM_VerifyReadRequest(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VerifyReadRequest);
+
+// The permission table's check of one read (docs/permissions.md) over an in-memory state holding
+// one accepted contract with grants, beside the verification above: a contract read by a party
+// (one record), a book read by a granted auditor (the book, the grant), and a raw-ledger read by
+// an operator's admin (the node list).
+const ledger::MemoryState& PermissionState() {
+  static testing::MemoryLedger* ledger = [] {
+    auto* built = new testing::MemoryLedger(Network());
+    testing::TxSigner signer(Network());
+    const v1::ContractCode code = testing::SowCode(testing::kMobilisationSow, "mob.sow");
+    built->Apply({signer.Propose("cro-finance", "mob", code)});
+    built->Apply({signer.Accept("sponsor-finance", "mob", code.code_hash())});
+    built->Apply({signer.Sign("cro-finance", [](v1::TxBody& body) {
+      body.mutable_grant_access()->set_auditor_org("ledger-audit");
+    })});
+    return built;
+  }();
+  return ledger->state();
+}
+
+template <typename Request>
+void CheckPermission(benchmark::State& state, const char* member, const char* org, const char* role,
+                     const Request& request) {
+  v1::Member reader;
+  reader.set_name(member);
+  reader.set_org(org);
+  reader.add_roles(role);
+  const ledger::ReadAccess access(PermissionState(), reader);
+  if (!node::CheckReadPermission(access, request).ok()) state.SkipWithError("refused");
+  for (auto _ : state)
+    benchmark::DoNotOptimize(node::CheckReadPermission(access, request));
+}
+
+void BM_CheckReadContract(benchmark::State& state) {
+  v1::GetContractRequest request;
+  request.set_contract_id("mob");
+  CheckPermission(state, "sponsor-clinops", "acme-bio", "clinops", request);
+}
+BENCHMARK(BM_CheckReadContract);
+
+void BM_CheckReadBookAsGrantedAuditor(benchmark::State& state) {
+  v1::GetBookRequest request;
+  request.set_book("northwind-cro");
+  CheckPermission(state, "audit-auditor", "ledger-audit", "auditor", request);
+}
+BENCHMARK(BM_CheckReadBookAsGrantedAuditor);
+
+void BM_CheckRawLedgerAsOperatorAdmin(benchmark::State& state) {
+  v1::StreamBlocksRequest request;
+  CheckPermission(state, "sponsor-admin", "acme-bio", "admin", request);
+}
+BENCHMARK(BM_CheckRawLedgerAsOperatorAdmin);
 
 void BM_Blake2b256(benchmark::State& state) {
   std::string data(static_cast<size_t>(state.range(0)), 'x');
