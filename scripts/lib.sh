@@ -13,6 +13,7 @@ TL_PACKAGES=(
   libxml2-dev libcsv-dev tzdata
   clang libclang-rt-14-dev
   lua5.4
+  beancount ledger hledger
 )
 
 tl_sudo() {

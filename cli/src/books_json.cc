@@ -1,6 +1,8 @@
 #include "books_json.h"
 
 #include "context.h"
+#include "trialledger/base/civil_date.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/books/books.h"
 #include "trialledger/contracts/sow_text.h"
@@ -43,6 +45,45 @@ void AddGroupingOptions(CLI::App& command, std::string* by, std::string* period)
       ->check(CLI::IsMember({"month", "quarter", "year"}))
       ->capture_default_str();
   command.add_option("--period", *period, "only the group holding this YYYY-MM");
+}
+
+Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lines) {
+  std::string currency = entry.lines().empty() ? "" : entry.lines(0).currency();
+  int64_t total = 0;
+  for (const v1::JournalLine& line : entry.lines())
+    total += line.debit_minor();
+  Json json = {{"entry_id", entry.entry_id()},
+               {"date", FormatIsoDate(entry.effective_date_ms())},
+               {"period", entry.period()},
+               {"contract", entry.contract_id()},
+               {"kind", std::string(books::EntryKindName(entry.kind()))},
+               {"obligation", entry.obligation()},
+               {"currency", currency},
+               {"amount", Amount(total, currency, format)},
+               {"memo", entry.memo()}};
+  if (!with_lines) return json;
+  Json lines = Json::array();
+  for (const v1::JournalLine& line : entry.lines()) {
+    lines.push_back(
+        {{"account", line.account()},
+         {"debit", line.debit_minor() ? Amount(line.debit_minor(), line.currency(), format) : ""},
+         {"credit",
+          line.credit_minor() ? Amount(line.credit_minor(), line.currency(), format) : ""},
+         {"currency", line.currency()}});
+  }
+  json["idempotency_key"] = entry.idempotency_key();
+  json["tx_id"] = ToHex(entry.tx_id());
+  json["height"] = entry.height();
+  json["event_seq"] = entry.event_seq();
+  json["fact"] = entry.fact_id();
+  json["payee"] = entry.payee();
+  json["invoice"] = entry.invoice_id();
+  json["outside_invoice"] = entry.outside_invoice();
+  json["transaction_price"] = Amount(entry.transaction_price_minor(), currency, format);
+  json["revenue_to_date"] = Amount(entry.revenue_to_date_minor(), currency, format);
+  json["billed_to_date"] = Amount(entry.billed_to_date_minor(), currency, format);
+  json["lines"] = std::move(lines);
+  return json;
 }
 
 }  // namespace tl::cli

@@ -18,6 +18,9 @@ namespace tl::cli {
 // Money as the reports show it: "1400000.00" in JSON, "1,400,000.00" in tables.
 std::string Amount(int64_t minor, std::string_view currency, OutputFormat format);
 
+// One journal entry as `journal list` (without lines) and `journal show` (with them) print it.
+Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lines);
+
 // Throws CommandError naming `flag` unless `period` is empty or a valid "YYYY-MM".
 void CheckPeriod(const std::string& period, std::string_view flag);
 

@@ -17,68 +17,6 @@
 namespace tl::cli {
 namespace {
 
-std::string EntryKindName(v1::EntryKind kind) {
-  switch (kind) {
-    case v1::ENTRY_KIND_REVENUE:
-      return "revenue";
-    case v1::ENTRY_KIND_CATCH_UP:
-      return "catch_up";
-    case v1::ENTRY_KIND_BILLING:
-      return "billing";
-    case v1::ENTRY_KIND_PASS_THROUGH_COST:
-      return "pass_through_cost";
-    case v1::ENTRY_KIND_PASS_THROUGH_BILLING:
-      return "pass_through_billing";
-    case v1::ENTRY_KIND_ACCRUAL:
-      return "accrual";
-    case v1::ENTRY_KIND_INVOICE_RECEIVED:
-      return "invoice_received";
-    case v1::ENTRY_KIND_PAYMENT:
-      return "payment";
-    default:
-      return "unspecified";
-  }
-}
-
-Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lines) {
-  std::string currency = entry.lines().empty() ? "" : entry.lines(0).currency();
-  int64_t total = 0;
-  for (const v1::JournalLine& line : entry.lines())
-    total += line.debit_minor();
-  Json json = {{"entry_id", entry.entry_id()},
-               {"date", FormatIsoDate(entry.effective_date_ms())},
-               {"period", entry.period()},
-               {"contract", entry.contract_id()},
-               {"kind", EntryKindName(entry.kind())},
-               {"obligation", entry.obligation()},
-               {"currency", currency},
-               {"amount", Amount(total, currency, format)},
-               {"memo", entry.memo()}};
-  if (!with_lines) return json;
-  Json lines = Json::array();
-  for (const v1::JournalLine& line : entry.lines()) {
-    lines.push_back(
-        {{"account", line.account()},
-         {"debit", line.debit_minor() ? Amount(line.debit_minor(), line.currency(), format) : ""},
-         {"credit",
-          line.credit_minor() ? Amount(line.credit_minor(), line.currency(), format) : ""},
-         {"currency", line.currency()}});
-  }
-  json["idempotency_key"] = entry.idempotency_key();
-  json["tx_id"] = ToHex(entry.tx_id());
-  json["height"] = entry.height();
-  json["event_seq"] = entry.event_seq();
-  json["fact"] = entry.fact_id();
-  json["payee"] = entry.payee();
-  json["invoice"] = entry.invoice_id();
-  json["outside_invoice"] = entry.outside_invoice();
-  json["transaction_price"] = Amount(entry.transaction_price_minor(), currency, format);
-  json["revenue_to_date"] = Amount(entry.revenue_to_date_minor(), currency, format);
-  json["billed_to_date"] = Amount(entry.billed_to_date_minor(), currency, format);
-  json["lines"] = std::move(lines);
-  return json;
-}
-
 void AddTrialBalance(CLI::App& report, Context& context) {
   struct Options {
     std::string book, period, currency;
@@ -246,6 +184,7 @@ void AddJournal(CLI::App& app, Context& context) {
     if (found.has_event()) json["source_event"] = EventRecordJson(found.event());
     Print(json, context.format());
   });
+  AddJournalStreamCommands(*journal, context);
 }
 
 void AddBooks(CLI::App& app, Context& context) {

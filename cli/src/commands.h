@@ -28,6 +28,8 @@ void AddBooksCommands(CLI::App& app, Context& context);
 void AddInvoiceCommands(CLI::App& app, Context& context);
 // `report mirror`, `report accruals` and `books set-accrual-grid`. REQUIRES: AddBooksCommands ran.
 void AddSponsorBooksCommands(CLI::App& app, Context& context);
+// `journal follow` (and the exports of docs/erp.md). REQUIRES: called on the `journal` group.
+void AddJournalStreamCommands(CLI::App& journal, Context& context);
 void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)
 
 // Builds the whole command tree (used by main and by tests).

@@ -123,4 +123,27 @@ absl::Status CheckBalanced(const v1::JournalEntry& entry) {
   return absl::OkStatus();
 }
 
+std::string_view EntryKindName(v1::EntryKind kind) {
+  switch (kind) {
+    case v1::ENTRY_KIND_REVENUE:
+      return "revenue";
+    case v1::ENTRY_KIND_CATCH_UP:
+      return "catch_up";
+    case v1::ENTRY_KIND_BILLING:
+      return "billing";
+    case v1::ENTRY_KIND_PASS_THROUGH_COST:
+      return "pass_through_cost";
+    case v1::ENTRY_KIND_PASS_THROUGH_BILLING:
+      return "pass_through_billing";
+    case v1::ENTRY_KIND_ACCRUAL:
+      return "accrual";
+    case v1::ENTRY_KIND_INVOICE_RECEIVED:
+      return "invoice_received";
+    case v1::ENTRY_KIND_PAYMENT:
+      return "payment";
+    default:
+      return "unspecified";
+  }
+}
+
 }  // namespace tl::books

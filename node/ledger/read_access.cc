@@ -30,6 +30,18 @@ std::string ContractOfPayload(const v1::TxBody& body) {
 
 }  // namespace
 
+absl::Status CheckMemberCurrent(const StateReader& state, const v1::Member& member) {
+  std::optional<v1::MemberRecord> record =
+      ReadMessage<v1::MemberRecord>(state, state_keys::Member(member.public_key()));
+  if (!record.has_value()) return absl::UnauthenticatedError("the key is not a member's");
+  if (record->revoked_from_height() != 0) {
+    return absl::UnauthenticatedError(StrCat("the key of member '", member.name(), "' of '",
+                                             member.org(), "' was revoked at block ",
+                                             record->revoked_from_height()));
+  }
+  return absl::OkStatus();
+}
+
 bool ReadAccess::Holds(std::string_view role) const {
   return roles::Holds(member_.roles(), role);
 }

@@ -65,6 +65,7 @@ std::vector<ReadPermission> BuildTable() {
                                    }),
       Entry<v1::GetBookRequest>(S::kBook, book),
       Entry<v1::ListJournalRequest>(S::kBook, book),
+      Entry<v1::StreamJournalRequest>(S::kBook, book),
       Entry<v1::GetJournalEntryRequest>(S::kBook, EntryBook),
       Entry<v1::GetTrialBalanceRequest>(S::kBook, book),
       Entry<v1::GetDisclosuresRequest>(S::kBook, book),

@@ -6,6 +6,7 @@
 #include "trialledger/ledger/book_queries.h"
 #include "trialledger/ledger/contract_queries.h"
 #include "trialledger/ledger/invoice_queries.h"
+#include "trialledger/ledger/journal_stream.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/ledger/read_access.h"
 #include "trialledger/node/read_permissions.h"
@@ -36,6 +37,7 @@ grpc::Status ToGrpc(const absl::Status& status) {
                           : absl::IsInvalidArgument(status)   ? grpc::StatusCode::INVALID_ARGUMENT
                           : absl::IsUnauthenticated(status)   ? grpc::StatusCode::UNAUTHENTICATED
                           : absl::IsPermissionDenied(status)  ? grpc::StatusCode::PERMISSION_DENIED
+                          : absl::IsOutOfRange(status)        ? grpc::StatusCode::OUT_OF_RANGE
                           : absl::IsResourceExhausted(status) ? grpc::StatusCode::RESOURCE_EXHAUSTED
                                                               : grpc::StatusCode::INTERNAL;
   return grpc::Status(code, std::string(MessageOf(status)));
@@ -374,6 +376,45 @@ grpc::Status LedgerServiceImpl::ListGrants(grpc::ServerContext* context,
   return ReadSnapshot(*context, *request, response, [&](const auto& state, const auto&) {
     return ledger::ListGrants(state, *request, response);
   });
+}
+
+grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* context,
+                                              const v1::StreamJournalRequest* request,
+                                              grpc::ServerWriter<v1::JournalStreamItem>* writer) {
+  v1::Member member;
+  uint64_t after = 0;
+  grpc::Status opened =
+      Guarded(*context, *request, [&](const auto& snapshot, const ledger::ReadAccess& access) {
+        member = access.member();
+        absl::StatusOr<uint64_t> seq =
+            ledger::ResolveJournalCursor(snapshot, request->book(), request->after_cursor());
+        if (seq.ok()) after = *seq;
+        return seq.status();
+      });
+  if (!opened.ok()) return opened;
+  while (!context->IsCancelled()) {
+    // Each batch is read from a fresh snapshot, and the member's key and permission are checked
+    // again over it: a revoked key or grant ends the stream at the next block.
+    std::unique_ptr<ledger::StateSnapshot> snapshot = node_.Snapshot();
+    const uint64_t height = snapshot->height();
+    absl::Status allowed = ledger::CheckMemberCurrent(*snapshot, member);
+    if (allowed.ok())
+      allowed = CheckReadPermission(ledger::ReadAccess(*snapshot, member), *request);
+    absl::StatusOr<std::vector<v1::JournalStreamItem>> items =
+        ledger::JournalAfter(*snapshot, request->book(), after, limits::kJournalStreamBatchMax);
+    if (absl::Status read = snapshot->status(); !read.ok()) return ToGrpc(read);
+    if (!allowed.ok()) return ToGrpc(allowed);
+    if (!items.ok()) return ToGrpc(items.status());
+    snapshot.reset();  // not held while the client reads or the stream waits
+    for (const v1::JournalStreamItem& item : *items) {
+      if (!writer->Write(item)) return grpc::Status::OK;
+      after = item.entry().seq();
+    }
+    if (items->size() < limits::kJournalStreamBatchMax) {
+      node_.WaitForHeight(height + 1, std::chrono::steady_clock::now() + kStreamPoll);
+    }
+  }
+  return grpc::Status::OK;
 }
 
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(

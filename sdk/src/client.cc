@@ -237,6 +237,26 @@ absl::StatusOr<v1::GetInvoiceMatchResponse> LedgerClient::GetInvoiceMatch(
       &v1::LedgerService::Stub::GetInvoiceMatch, request);
 }
 
+absl::Status LedgerClient::StreamJournal(
+    const v1::StreamJournalRequest& request,
+    const std::function<bool(const v1::JournalStreamItem&)>& on_entry) {
+  grpc::ClientContext context;
+  Authenticate(context, request);
+  std::unique_ptr<grpc::ClientReader<v1::JournalStreamItem>> stream =
+      stub_->StreamJournal(&context, request);
+  v1::JournalStreamItem item;
+  while (stream->Read(&item)) {
+    if (!on_entry(item)) {
+      context.TryCancel();
+      stream->Finish();
+      return absl::OkStatus();
+    }
+  }
+  grpc::Status status = stream->Finish();
+  if (!status.ok()) return FromGrpc(status, address_);
+  return absl::UnavailableError(StrCat("node ", address_, ": the journal stream ended"));
+}
+
 absl::StatusOr<v1::ListGrantsResponse> LedgerClient::ListGrants(
     const v1::ListGrantsRequest& request) {
   return Call<v1::ListGrantsRequest, v1::ListGrantsResponse>(&v1::LedgerService::Stub::ListGrants,

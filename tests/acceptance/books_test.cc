@@ -7,8 +7,13 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cctype>
+#include <cstdio>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "network_test.h"
 
@@ -612,6 +617,197 @@ TEST_F(BooksTest, TheSponsorsGridAccruesByTheUnitAndTrueUpsASiteInvoice) {
     }
   }
   EXPECT_TRUE(explained) << mirror;
+}
+
+// The exports a finance team feeds its tools (docs/erp.md): Debian's own beancount, ledger and
+// hledger accept each book's journal with its balance assertions, and their balances at the end
+// of every period equal `report trial-balance` account by account; the ERP CSVs hold one row per
+// journal line, each entry's debits equal to its credits.
+namespace {
+
+// "accounts_receivable" -> "AccountsReceivable": how the exports name an account under its root.
+std::string Camel(const std::string& account) {
+  std::string name;
+  bool upper = true;
+  for (char c : account) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    name += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  return name;
+}
+
+std::string Trim(const std::string& text) {
+  size_t first = text.find_first_not_of(" \"");
+  size_t last = text.find_last_not_of(" \"\r");
+  return first == std::string::npos ? "" : text.substr(first, last - first + 1);
+}
+
+// A tool's balances (lines "Root:Account<sep>amount currency" or "Root:Account<sep>currency<sep>
+// amount") as {"AccountsReceivable" -> "135000.00 USD"}, zero balances left out.
+std::map<std::string, std::string> ToolBalances(const std::string& out, char separator,
+                                                bool currency_first) {
+  std::map<std::string, std::string> balances;
+  std::istringstream lines(out);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> fields;
+    std::istringstream split(line);
+    std::string field;
+    while (std::getline(split, field, separator))
+      fields.push_back(Trim(field));
+    if (fields.size() < 2 || fields[0].find(':') == std::string::npos) continue;
+    std::string amount = currency_first ? fields[2] + " " + fields[1] : fields[1];
+    if (amount.rfind("0.00 ", 0) == 0 || amount.rfind("-0.00 ", 0) == 0) continue;
+    balances[fields[0].substr(fields[0].find(':') + 1)] = amount;
+  }
+  return balances;
+}
+
+// One CSV record of fields all quoted (as the exports write them), quotes doubled inside.
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+      field += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.push_back(field);
+      field.clear();
+    } else if (c != '\r') {
+      field += c;
+    }
+  }
+  fields.push_back(field);
+  return fields;
+}
+
+int64_t Cents(const std::string& decimal) {
+  if (decimal.empty()) return 0;
+  const size_t dot = decimal.find('.');
+  return std::stoll(decimal.substr(0, dot)) * 100 + std::stoll(decimal.substr(dot + 1));
+}
+
+}  // namespace
+
+TEST_F(BooksTest, ExportsPassTheirOwnToolsAndTieToTheTrialBalance) {
+  for (const std::string book : {"northwind-cro", "acme-bio"}) {
+    const std::string reader = Reader(book);
+    std::map<std::string, std::string> files;
+    for (const std::string format :
+         {"beancount", "ledger", "hledger", "csv-netsuite", "csv-oracle-gl", "jsonl"}) {
+      files[format] = dir_.Sub(book + "." + format);
+      ASSERT_EQ(Run(reader, {"journal", "export", "--book", book, "--format", format, "--out",
+                             files[format]})
+                    .exit_code,
+                0)
+          << format;
+    }
+    CommandResult checked = testing::RunCommand({"/usr/bin/bean-check", files["beancount"]});
+    ASSERT_EQ(checked.exit_code, 0) << checked.out << checked.err;
+    const json journal = RunJson(reader, {"journal", "list", "--book", book});
+    std::set<std::string> periods;
+    size_t lines = 0;
+    for (const json& entry : journal) {
+      periods.insert(entry["period"]);
+      lines += RunJson(reader, {"journal", "show", entry["entry_id"]})["lines"].size();
+    }
+    ASSERT_GE(periods.size(), 2u) << book;
+    for (const std::string& period : periods) {
+      const json balance =
+          RunJson(reader, {"report", "trial-balance", "--book", book, "--period", period});
+      std::map<std::string, std::string> expected;
+      for (const json& account : balance["accounts"]) {
+        const std::string amount =
+            account["balance"].get<std::string>() + " " + balance["currency"].get<std::string>();
+        if (Cents(account["balance"]) != 0) expected[Camel(account["account"])] = amount;
+      }
+      // The day after the period: `YYYY-MM` + 1 month.
+      int year = std::stoi(period.substr(0, 4)), month = std::stoi(period.substr(5, 2)) + 1;
+      if (month == 13) year += 1, month = 1;
+      const std::string next_day =
+          std::to_string(year) + (month < 10 ? "-0" : "-") + std::to_string(month) + "-01";
+      CommandResult beans =
+          testing::RunCommand({"/usr/bin/bean-query", "-f", "csv", files["beancount"],
+                               std::string("SELECT account, currency, sum(number) WHERE date < ") +
+                                   next_day + " GROUP BY account, currency"});
+      ASSERT_EQ(beans.exit_code, 0) << beans.err;
+      EXPECT_EQ(ToolBalances(beans.out, ',', true), expected) << book << " " << period;
+      CommandResult hledger =
+          testing::RunCommand({"/usr/bin/hledger", "-f", files["hledger"], "bal", "-e", next_day,
+                               "--flat", "--no-total", "-O", "csv"});
+      ASSERT_EQ(hledger.exit_code, 0) << hledger.err;
+      EXPECT_EQ(ToolBalances(hledger.out, ',', false), expected) << book << " " << period;
+      CommandResult ledger = testing::RunCommand(
+          {"/usr/bin/ledger", "-f", files["ledger"], "bal", "-e", next_day, "--flat", "--no-total",
+           "--balance-format", "%(account)|%(display_total)\n"});
+      ASSERT_EQ(ledger.exit_code, 0) << ledger.err;
+      EXPECT_EQ(ToolBalances(ledger.out, '|', false), expected) << book << " " << period;
+      // One period alone opens with the balances before it, so its assertions still hold.
+      const std::string alone = dir_.Sub(book + "." + period + ".beancount");
+      ASSERT_EQ(Run(reader, {"journal", "export", "--book", book, "--format", "beancount",
+                             "--period", period, "--out", alone})
+                    .exit_code,
+                0);
+      CommandResult alone_checked = testing::RunCommand({"/usr/bin/bean-check", alone});
+      EXPECT_EQ(alone_checked.exit_code, 0) << alone_checked.err;
+      CommandResult alone_beans =
+          testing::RunCommand({"/usr/bin/bean-query", "-f", "csv", alone,
+                               "SELECT account, currency, sum(number) WHERE date < " + next_day +
+                                   " GROUP BY account, currency"});
+      EXPECT_EQ(ToolBalances(alone_beans.out, ',', true), expected) << book << " " << period;
+    }
+    // NetSuite: a header, a row per journal line; each External ID's debits equal its credits.
+    std::istringstream netsuite(testing::ReadFile(files["csv-netsuite"]));
+    std::string row;
+    std::getline(netsuite, row);
+    EXPECT_EQ(CsvFields(row),
+              (std::vector<std::string>{"External ID", "Date", "Posting Period", "Account", "Debit",
+                                        "Credit", "Memo", "Currency"}));
+    std::map<std::string, int64_t> net;
+    size_t rows = 0;
+    while (std::getline(netsuite, row)) {
+      std::vector<std::string> fields = CsvFields(row);
+      ASSERT_EQ(fields.size(), 8u) << row;
+      net[fields[0]] += Cents(fields[4]) - Cents(fields[5]);
+      ++rows;
+    }
+    EXPECT_EQ(rows, lines) << book;
+    EXPECT_EQ(net.size(), journal.size()) << book;
+    for (const auto& [id, difference] : net)
+      EXPECT_EQ(difference, 0) << id;
+    // Oracle GL_INTERFACE: a row per journal line too.
+    std::istringstream oracle(testing::ReadFile(files["csv-oracle-gl"]));
+    size_t oracle_rows = 0;
+    std::getline(oracle, row);
+    EXPECT_EQ(CsvFields(row)[7], "ENTERED_DR");
+    while (std::getline(oracle, row))
+      ++oracle_rows;
+    EXPECT_EQ(oracle_rows, lines) << book;
+    // JSON lines: one entry a line, in the book's order.
+    std::istringstream jsonl(testing::ReadFile(files["jsonl"]));
+    size_t index = 0;
+    while (std::getline(jsonl, row)) {
+      ASSERT_LT(index, journal.size());
+      EXPECT_EQ(json::parse(row)["entry_id"], journal[index++]["entry_id"]);
+    }
+    EXPECT_EQ(index, journal.size());
+  }
+  // The other party may not export a book that is not theirs.
+  ExpectRefused(Run("acme-bio-finance",
+                    {"journal", "export", "--book", "northwind-cro", "--format", "beancount"}),
+                "permission_denied");
+  ExpectRefused(
+      Run("acme-bio-finance", {"journal", "export", "--book", "acme-bio", "--format", "quicken"}),
+      "unknown export format 'quicken'");
 }
 
 TEST_F(BooksTest, EveryDataDirVerifiesWithItsJournal) {

@@ -136,6 +136,7 @@ std::vector<Sample> BookSamples(const std::string& org) {
   return {
       Make<GetBookRequest>([&](auto& r) { r.set_book(org); }, allowed, what),
       Make<ListJournalRequest>([&](auto& r) { r.set_book(org); }, allowed, what),
+      Make<StreamJournalRequest>([&](auto& r) { r.set_book(org); }, allowed, what),
       Make<GetJournalEntryRequest>([&](auto& r) { r.set_entry_id(org + "/00000001"); }, allowed,
                                    what),
       Make<GetTrialBalanceRequest>([&](auto& r) { r.set_book(org); }, allowed, what),

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,13 @@ class LedgerClient {
   absl::StatusOr<v1::GetInvoiceMatchResponse> GetInvoiceMatch(
       const v1::GetInvoiceMatchRequest& request);
   absl::StatusOr<v1::ListGrantsResponse> ListGrants(const v1::ListGrantsRequest& request);
+
+  // A book's journal after `request.after_cursor()`: history first, then the live tail
+  // (docs/erp.md). Hands each entry to `on_entry` in order and returns OK when `on_entry` returns
+  // false; otherwise the stream's error (a refused read, a bad cursor, a lost node). No deadline:
+  // the stream lasts as long as it is read.
+  absl::Status StreamJournal(const v1::StreamJournalRequest& request,
+                             const std::function<bool(const v1::JournalStreamItem&)>& on_entry);
 
   v1::LedgerService::Stub& stub() { return *stub_; }
   // Signs `request` into `context` as the member, for calls made on stub() (streams).

@@ -30,6 +30,10 @@ inline constexpr size_t kMempoolBytesMax = 64 * 1024 * 1024;
 inline constexpr size_t kMempoolPerSignerMax = 2048;
 inline constexpr uint32_t kListBlocksMax = 1000;
 inline constexpr uint32_t kListRecordsMax = 1000;  // facts or contract events in one list answer
+// Journal entries StreamJournal reads from one snapshot before it writes them and looks again.
+inline constexpr size_t kJournalStreamBatchMax = 500;
+// The longest cursor StreamJournal decodes (a real one is under 100 bytes).
+inline constexpr size_t kJournalCursorBytesMax = 512;
 inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
 // Loaded contract versions the apply thread keeps (verifying a module costs more than a small
 // batch of facts).

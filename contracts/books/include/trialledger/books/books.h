@@ -180,6 +180,8 @@ int64_t MulDivRoundHalfUp(int64_t amount, int64_t numerator, int64_t denominator
 
 // Every entry balances per currency and every line has exactly one positive side.
 absl::Status CheckBalanced(const v1::JournalEntry& entry);
+// An entry kind as reports and exports name it: "revenue", "invoice_received", ...
+std::string_view EntryKindName(v1::EntryKind kind);
 
 // ---- The sponsor's accruals (ASC 730): the mirror measure ------------------------------------
 

@@ -20,6 +20,10 @@
 
 namespace tl::ledger {
 
+// Unauthenticated if `member`'s key is no longer a member's current key in `state` (revoked or
+// rotated since the request that opened a stream was checked).
+absl::Status CheckMemberCurrent(const StateReader& state, const v1::Member& member);
+
 class ReadAccess {
  public:
   // `state` must outlive this object.

@@ -74,6 +74,8 @@ class LedgerServiceImpl final : public v1::LedgerService::Service {
                                v1::GetInvoiceMatchResponse* response) override;
   grpc::Status ListGrants(grpc::ServerContext* context, const v1::ListGrantsRequest* request,
                           v1::ListGrantsResponse* response) override;
+  grpc::Status StreamJournal(grpc::ServerContext* context, const v1::StreamJournalRequest* request,
+                             grpc::ServerWriter<v1::JournalStreamItem>* writer) override;
 
  private:
   // Every call but GetStatus and SubmitTransaction (a transaction is authenticated by its own
