@@ -14,6 +14,7 @@ TL_PACKAGES=(
   clang libclang-rt-14-dev
   lua5.4
   beancount ledger hledger
+  libpqxx-dev postgresql-15
 )
 
 tl_sudo() {
@@ -48,4 +49,33 @@ tl_build() {
   local target
   for target in ${TL_TARGETS:-}; do targets+=(--target "$target"); done
   cmake --build "$dir" -j "${TL_JOBS:-2}" "${targets[@]}"
+}
+
+# A throwaway PostgreSQL 15 server (Debian's postgresql-15) for the demo's `erp sync`: trust
+# authentication for user `tl` on 127.0.0.1 only. PostgreSQL refuses to run as root, so as root
+# it runs as the `postgres` system user, in a folder of its own under /tmp.
+TL_PG_BIN="${TL_PG_BIN:-/usr/lib/postgresql/15/bin}"
+tl_pg_run() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+# tl_pg_start DIR PORT
+tl_pg_start() {
+  local dir="$1" port="$2"
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
+  if ! tl_pg_run "$TL_PG_BIN/initdb" -D "$dir/data" -U tl -A trust -E UTF8 --locale=C \
+    --no-sync >"$dir/initdb.log" 2>&1; then
+    cat "$dir/initdb.log" >&2
+    return 1
+  fi
+  if ! tl_pg_run "$TL_PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null; then
+    cat "$dir/server.log" >&2
+    return 1
+  fi
+}
+# tl_pg_stop DIR: stops the server (if it runs) and removes its folder.
+tl_pg_stop() {
+  [ -d "$1/data" ] && tl_pg_run "$TL_PG_BIN/pg_ctl" -D "$1/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$1"
 }

@@ -33,6 +33,7 @@ void AddAllCommands(CLI::App& app, Context& context) {
   AddInvoiceCommands(app, context);
   AddSponsorBooksCommands(app, context);
   AddOracleCommands(app, context);
+  AddErpCommands(app, context);
   AddVerifyCommand(app, context);
   AddBenchCommand(app, context);
 }

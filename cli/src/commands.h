@@ -30,6 +30,8 @@ void AddInvoiceCommands(CLI::App& app, Context& context);
 void AddSponsorBooksCommands(CLI::App& app, Context& context);
 // `journal follow` (and the exports of docs/erp.md). REQUIRES: called on the `journal` group.
 void AddJournalStreamCommands(CLI::App& journal, Context& context);
+// `erp sync`: a book into a PostgreSQL GL interface table (docs/erp.md).
+void AddErpCommands(CLI::App& app, Context& context);
 void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)
 
 // Builds the whole command tree (used by main and by tests).

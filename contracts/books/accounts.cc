@@ -55,6 +55,13 @@ std::optional<Account> FindAccount(BookKind kind, std::string_view name) {
   return std::nullopt;
 }
 
+std::string ErpCodeOf(const v1::BookRecord& book, std::string_view account) {
+  for (const v1::AccountCode& code : book.account_map()) {
+    if (code.account() == account) return code.erp_code();
+  }
+  return "";
+}
+
 absl::Status ValidateAccountMap(BookKind kind,
                                 const google::protobuf::RepeatedPtrField<v1::AccountCode>& map) {
   std::map<std::string, bool> seen;

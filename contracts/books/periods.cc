@@ -86,6 +86,10 @@ std::string GroupOf(std::string_view period, PeriodGrouping grouping) {
   TL_UNREACHABLE("every grouping is handled");
 }
 
+int64_t PostingDateMs(const v1::JournalEntry& entry) {
+  return std::max(entry.effective_date_ms(), PeriodStartMs(entry.period()));
+}
+
 int64_t PeriodStartMs(std::string_view period) {
   const YearMonth month = ParseValid(period);
   return DaysFromCivil({month.year, month.month, 1}) * kMsPerDay;

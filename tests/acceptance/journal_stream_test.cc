@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cost_facts.h"
 #include "mobilisation_sow.h"
 #include "network_test.h"
 
@@ -22,30 +23,9 @@ constexpr char kCroFinance[] = "northwind-cro-finance";
 
 class JournalStreamTest : public testing::NetworkTest {
  protected:
-  // `count` cost facts of USD 1,000.00 each, numbered from `first`, dated in November 2026.
   std::string CostFacts(int first, int count, bool with_estimate) {
-    json facts = json::array();
-    if (with_estimate) {
-      facts.push_back({{"kind", "estimate_at_completion"},
-                       {"source_system", "erp"},
-                       {"source_record_id", "EAC-1"},
-                       {"source_timestamp", "2026-11-02T09:00:00Z"},
-                       {"study", "S-9"},
-                       {"amount", "USD 200,000.00"},
-                       {"date", "2026-11-02"}});
-    }
-    for (int i = first; i < first + count; ++i) {
-      facts.push_back({{"kind", "cost_incurred"},
-                       {"source_system", "erp"},
-                       {"source_record_id", "C-" + std::to_string(i)},
-                       {"source_timestamp", "2026-11-03T09:00:00Z"},
-                       {"study", "S-9"},
-                       {"category", "labour"},
-                       {"amount", "USD 1,000.00"},
-                       {"date", "2026-11-03"}});
-    }
     return WriteFile("costs-" + std::to_string(first) + ".json",
-                     json({{"contract", "mob"}, {"facts", facts}}).dump());
+                     testing::CostFactsJson("mob", first, count, with_estimate));
   }
   // The lines `journal follow` printed, parsed.
   static std::vector<json> Lines(const CommandResult& result) {

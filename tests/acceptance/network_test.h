@@ -17,8 +17,11 @@ namespace tl::testing {
 
 class NetworkTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    network_ = new LocalNetwork(3);
+  static void SetUpTestSuite() { SetUpNetwork(""); }
+  // A suite that needs other organisations hides SetUpTestSuite with one that calls this with
+  // its `network init --orgs`.
+  static void SetUpNetwork(const std::string& orgs) {
+    network_ = new LocalNetwork(3, orgs);
     network_->StartAll();
     ASSERT_GE(network_->AwaitLeader(), 0);
   }

@@ -25,13 +25,6 @@ std::string_view RootOf(books::AccountType type) {
   return "Equity";
 }
 
-std::string ErpCode(const v1::BookRecord& record, std::string_view account) {
-  for (const v1::AccountCode& code : record.account_map()) {
-    if (code.account() == account) return code.erp_code();
-  }
-  return "";
-}
-
 }  // namespace
 
 std::string Decimal(int64_t minor, std::string_view currency) {
@@ -94,7 +87,7 @@ absl::StatusOr<ExportModel> BuildModel(const BookJournal& journal) {
     if (!journal.period.empty() && entry.period() != journal.period) continue;
     ExportEntry& out = model.entries.emplace_back();
     out.entry = &entry;
-    out.date_ms = std::max(entry.effective_date_ms(), books::PeriodStartMs(entry.period()));
+    out.date_ms = books::PostingDateMs(entry);
     out.kind = std::string(books::EntryKindName(entry.kind()));
     for (const v1::JournalLine& line : entry.lines()) {
       std::optional<books::Account> account = books::FindAccount(journal.kind, line.account());
@@ -103,8 +96,8 @@ absl::StatusOr<ExportModel> BuildModel(const BookJournal& journal) {
                                                  line.account(), "', not an account of its chart"));
       }
       out.lines.push_back(ExportLine{line.account(), ToolAccount(line.account(), account->type),
-                                     ErpCode(journal.record, line.account()), line.currency(),
-                                     line.debit_minor(), line.credit_minor()});
+                                     books::ErpCodeOf(journal.record, line.account()),
+                                     line.currency(), line.debit_minor(), line.credit_minor()});
       used.insert(line.account());
     }
     periods.insert(entry.period());
@@ -118,7 +111,7 @@ absl::StatusOr<ExportModel> BuildModel(const BookJournal& journal) {
     if (!used.contains(std::string(account.name))) continue;
     model.accounts.push_back(ExportLine{std::string(account.name),
                                         ToolAccount(account.name, account.type),
-                                        ErpCode(journal.record, account.name), "", 0, 0});
+                                        books::ErpCodeOf(journal.record, account.name), "", 0, 0});
   }
   for (const std::string& period : periods) {
     PeriodEnd& end = model.period_ends.emplace_back();

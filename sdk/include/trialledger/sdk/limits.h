@@ -32,6 +32,8 @@ inline constexpr uint32_t kListBlocksMax = 1000;
 inline constexpr uint32_t kListRecordsMax = 1000;  // facts or contract events in one list answer
 // Journal entries StreamJournal reads from one snapshot before it writes them and looks again.
 inline constexpr size_t kJournalStreamBatchMax = 500;
+// Entries `erp sync` writes in one database transaction (--batch).
+inline constexpr size_t kErpSyncBatchMax = 10000;
 // The longest cursor StreamJournal decodes (a real one is under 100 bytes).
 inline constexpr size_t kJournalCursorBytesMax = 512;
 inline constexpr int64_t kRpcDeadlineMsDefault = 30000;

@@ -56,6 +56,8 @@ std::optional<Account> FindAccount(BookKind kind, std::string_view name);
 // account 'revenue'", "account map: 'cash' is mapped twice").
 absl::Status ValidateAccountMap(BookKind kind,
                                 const google::protobuf::RepeatedPtrField<v1::AccountCode>& map);
+// The ERP code a book maps `account` to; "" when it maps none.
+std::string ErpCodeOf(const v1::BookRecord& book, std::string_view account);
 
 // ---- Periods -----------------------------------------------------------------------------------
 
@@ -75,6 +77,9 @@ int64_t PeriodEndMs(std::string_view period);  // the first ms of the next perio
 // `closed_through` when its own is closed. `moved_from` is set to its own period when moved.
 std::string PostingPeriod(int64_t date_ms, std::string_view closed_through,
                           std::string* moved_from);
+// The day an entry is posted on, as an ERP's accounting date: its business date, or the first day
+// of its period when it was moved there from a closed one, so that it falls inside its period.
+int64_t PostingDateMs(const v1::JournalEntry& entry);
 
 // ClosePeriod: `period` must be the next after `closed_through` (any valid period when none is
 // closed yet), and no later than the period of `now_ms` (a period that has not begun cannot be
