@@ -7,22 +7,44 @@
 #include "contract_json.h"
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/contracts/fact_payload.h"
 #include "trialledger/contracts/facts_json.h"
+#include "trialledger/contracts/runtime.h"
 #include "trialledger/sdk/file_util.h"
 
 namespace tl::cli {
 namespace {
 
-// The batch limit of the contract's active version: a file with more facts goes as several
-// transactions, in file order.
-int64_t BatchLimit(const v1::GetContractResponse& contract) {
+// The active version of a contract: what a file of facts is checked against before it is sent.
+const v1::ContractVersionView& ActiveVersion(const v1::GetContractResponse& contract) {
   for (const v1::ContractVersionView& view : contract.versions()) {
-    if (view.version().status() == v1::VERSION_STATUS_ACTIVE) {
-      return std::max<int64_t>(1, view.metadata().facts_per_batch_max());
-    }
+    if (view.version().status() == v1::VERSION_STATUS_ACTIVE) return view;
   }
   throw CommandError{
       StrCat("contract ", contract.record().contract_id(), " is not active: it accepts no facts")};
+}
+
+// Refuses, before anything is sent, the facts every contract would reject for what the file
+// alone shows (contracts::AmountProblem): numbered from 1, as the outcomes are.
+void CheckFactsLocally(const v1::FactBatch& all, const v1::ContractMetadata& metadata,
+                       const std::string& file) {
+  for (int i = 0; i < all.facts_size(); ++i) {
+    const std::string problem = contracts::AmountProblem(all.facts(i), metadata.currency());
+    if (!problem.empty()) {
+      throw CommandError{StrCat(file, ": fact ", i + 1, " (", all.facts(i).source_record_id(),
+                                "): field 'amount': ", problem, "; nothing was submitted")};
+    }
+  }
+}
+
+// What the batches sent so far did, for an error that stops the submission midway.
+std::string Committed(const Json& transactions) {
+  if (transactions.empty()) return "no batch was committed";
+  std::string ids;
+  for (const Json& tx : transactions)
+    ids += StrCat(ids.empty() ? "" : ", ", tx["tx_id"].get<std::string>());
+  return StrCat(transactions.size(), " batch", transactions.size() == 1 ? "" : "es",
+                " committed before it (", ids, ")");
 }
 
 void AddSubmit(CLI::App& facts, Context& context) {
@@ -42,23 +64,41 @@ void AddSubmit(CLI::App& facts, Context& context) {
                                 "', not '", options->contract, "'")};
     }
     if (all.facts().empty()) throw CommandError{StrCat(options->file, ": no facts")};
-    int64_t limit =
-        BatchLimit(Context::Check(context.client().GetContract(options->contract, false)));
+    const v1::GetContractResponse contract =
+        Context::Check(context.client().GetContract(options->contract, false));
+    const v1::ContractVersionView& active = ActiveVersion(contract);
+    CheckFactsLocally(all, active.metadata(), options->file);
+    const int limit =
+        static_cast<int>(std::max<int64_t>(1, active.metadata().facts_per_batch_max()));
+    const int batches = (all.facts_size() + limit - 1) / limit;
     Json outcomes = Json::array();
     Json events = Json::array();
     Json transactions = Json::array();
-    for (int start = 0; start < all.facts_size(); start += static_cast<int>(limit)) {
+    int rejected = 0;
+    for (int start = 0; start < all.facts_size(); start += limit) {
       v1::FactBatch batch;
       batch.set_contract_id(options->contract);
-      for (int i = start; i < std::min<int>(all.facts_size(), start + static_cast<int>(limit)); ++i)
+      const int end = std::min<int>(all.facts_size(), start + limit);
+      for (int i = start; i < end; ++i)
         *batch.add_facts() = all.facts(i);
-      v1::SubmitTransactionResponse response =
-          context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
+      v1::SubmitTransactionResponse response;
+      try {
+        response =
+            context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
+      } catch (CommandError& error) {
+        if (batches > 1) {
+          error.message =
+              StrCat(options->file, ": batch ", start / limit + 1, " of ", batches, " (facts ",
+                     start + 1, "-", end, "): ", error.message, "; ", Committed(transactions));
+        }
+        throw;
+      }
       transactions.push_back(SubmissionJson(response));
       const v1::ContractOutcome& result = response.result().contract();
       Json outcome = ContractOutcomeJson(result, FetchEvents(context.client(), result));
       for (Json& fact : outcome["facts"]) {
         fact["fact"] = fact["fact"].get<int>() + start;
+        if (fact["outcome"] == contracts::FactOutcomeName(v1::FACT_REJECTED)) ++rejected;
         outcomes.push_back(std::move(fact));
       }
       for (Json& event : outcome["events"])
@@ -70,6 +110,12 @@ void AddSubmit(CLI::App& facts, Context& context) {
               {"transactions", std::move(transactions)}};
     if (context.format() == OutputFormat::kTable && json["events"].empty()) json.erase("events");
     Print(json, context.format());
+    if (rejected > 0) {
+      throw CommandError{StrCat(options->file, ": the contract rejected ", rejected, " of ",
+                                all.facts_size(),
+                                " facts (their outcomes above); the others "
+                                "were applied")};
+    }
   });
 }
 

@@ -13,6 +13,11 @@ void AddAllCommands(CLI::App& app, Context& context) {
   app.add_option("-o,--output", context.output, "output format")
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
+  app.add_option("--timeout", context.timeout_s,
+                 "seconds to wait for a node's answer; a submission that waits longer for its "
+                 "block ends with exit status 3, outcome unknown")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_option("--expiry-blocks", context.expiry_blocks,
                  "a submitted transaction expires this many blocks after the current head")
       ->capture_default_str();

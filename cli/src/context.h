@@ -15,9 +15,17 @@
 
 namespace tl::cli {
 
-// A command's failure: printed as one line "trialledger: <message>" and exit status 1.
+// The exit status of every command (README, "The CLI"): 0 done; 1 refused or failed, nothing
+// changed by this command; 2 the command line itself is wrong; 3 a transaction was sent but its
+// outcome is not known (the connection was lost while waiting): look it up with `tx show`.
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitOutcomeUnknown = 3;
+
+// A command's failure: printed as one line "trialledger: <message>", exit status `exit_code`.
 struct CommandError {
   std::string message;
+  int exit_code = kExitFailed;
 };
 
 class Context {
@@ -27,19 +35,26 @@ class Context {
   std::string key_path;
   std::string output = "table";
   uint64_t expiry_blocks = 100;
+  int64_t timeout_s = 30;  // each call to a node, a submission's wait for its block included
 
   OutputFormat format() const;
   LedgerClient& client();
   // How to reach any node of the network: over TLS, verified against --ca.
-  ClientOptions client_options(int64_t deadline_ms = 30000);
+  // `deadline_ms` 0: --timeout.
+  ClientOptions client_options(int64_t deadline_ms = 0);
   const KeyFile& key();
 
   // "org/member" for a public key, asked of the node once per key; empty if it knows none.
   std::string SignerName(const std::string& public_key);
 
   // Fills chain id, nonce and expiry from the node, lets `fill` set the payload, signs with
-  // --key, submits and waits for the commit. A refusal or rejection is a CommandError.
+  // --key, says the transaction id on standard error, submits and waits for the commit. A refusal
+  // or rejection is a CommandError; a lost answer is one with kExitOutcomeUnknown that names the
+  // transaction to look up.
   v1::SubmitTransactionResponse SubmitAndWait(const std::function<void(v1::TxBody&)>& fill);
+  // The same, but a transaction the ledger rejected is returned (its status and result) rather
+  // than thrown, for commands that handle a rejection themselves.
+  v1::SubmitTransactionResponse Submit(const std::function<void(v1::TxBody&)>& fill);
 
   // Unwraps a StatusOr or throws CommandError with its message.
   template <typename T>

@@ -13,10 +13,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    return app.exit(error);
+    const int printed = app.exit(error);  // prints the help, or the usage error
+    return printed == 0 ? 0 : tl::cli::kExitUsage;
   } catch (const tl::cli::CommandError& error) {
     std::fprintf(stderr, "trialledger: %s\n", error.message.c_str());
-    return 1;
+    return error.exit_code;
   }
   return 0;
 }

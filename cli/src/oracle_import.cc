@@ -213,28 +213,6 @@ void ReadLedger(LedgerClient& client, const std::string& contract_id, LedgerFact
   }
 }
 
-// Signs `fill`'s payload with --key at the node's next nonce for it, submits and waits for the
-// commit. Unlike Context::SubmitAndWait it hands back a refusal, so that a taken nonce can be
-// told from other failures.
-v1::SubmitTransactionResponse SubmitSigned(Context& context,
-                                           const std::function<void(v1::TxBody&)>& fill) {
-  const KeyFile& signer = context.key();
-  LedgerClient& client = context.client();
-  v1::GetStatusResponse status = Context::Check(client.GetStatus());
-  v1::GetMemberResponse member = Context::Check(client.GetMember(signer.keys.public_key));
-  v1::TxBody body;
-  body.set_chain_id(status.chain_id());
-  body.set_nonce(member.next_nonce());
-  body.set_expiry_height(status.height() + context.expiry_blocks);
-  fill(body);
-  v1::Transaction tx = SignTxBody(std::move(body), signer.keys);
-  if (tx.ByteSizeLong() > tl::limits::kTxBytesMax) {
-    throw CommandError{StrCat("a transaction of ", tx.ByteSizeLong(), " bytes is over the limit (",
-                              tl::limits::kTxBytesMax, "): the batch limits are wrong")};
-  }
-  return Context::Check(client.Submit(tx, /*wait_for_commit=*/true));
-}
-
 std::string Refusal(const v1::SubmitTransactionResponse& response) {
   std::string where = response.height() ? StrCat(" in block ", response.height()) : "";
   return StrCat("transaction ", ToHex(response.tx_id()), " rejected", where, " (",
@@ -257,7 +235,7 @@ void SettleKey(Context& context, const std::string& note) {
       Clock::now() + std::chrono::milliseconds(limits::kSettleTimeoutMs);
   while (true) {
     v1::SubmitTransactionResponse response =
-        SubmitSigned(context, [&](v1::TxBody& body) { body.mutable_note()->set_text(note); });
+        context.Submit([&](v1::TxBody& body) { body.mutable_note()->set_text(note); });
     if (response.status() == v1::TX_STATUS_COMMITTED) return;
     if (!NonceTaken(response)) throw CommandError{Refusal(response)};
     if (Clock::now() > deadline) {
@@ -393,8 +371,8 @@ ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
     for (size_t b = 0; b < batches.size(); ++b) {
       if (summary.batches == 0) first_sent = Clock::now();
       v1::FactBatch batch = MakeFactBatch(facts, plan.to_submit, batches[b], request.contract_id);
-      v1::SubmitTransactionResponse response = SubmitSigned(
-          context, [&](v1::TxBody& body) { *body.mutable_submit_facts() = std::move(batch); });
+      v1::SubmitTransactionResponse response = context.Submit(
+          [&](v1::TxBody& body) { *body.mutable_submit_facts() = std::move(batch); });
       if (NonceTaken(response)) {
         settled = false;  // someone else signs with this key: settle, read and plan again
         break;

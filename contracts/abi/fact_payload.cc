@@ -181,7 +181,7 @@ absl::StatusOr<std::string> EncodeFactBatch(const trialledger::v1::FactBatch& ba
   for (int i = 0; i < batch.facts_size(); ++i) {
     absl::StatusOr<Value> record = FactRecord(batch.facts(i));
     if (!record.ok()) {
-      return absl::InvalidArgumentError(StrCat("fact ", i, ": ", record.status().message()));
+      return absl::InvalidArgumentError(StrCat("fact ", i + 1, ": ", record.status().message()));
     }
     records.push_back(*std::move(record));
   }
@@ -194,6 +194,19 @@ std::optional<FactKind> FactKindOf(const Fact& fact) {
   absl::StatusOr<FactParts> parts = PartsOf(fact);
   if (!parts.ok()) return std::nullopt;
   return parts->kind;
+}
+
+std::string AmountProblem(const Fact& fact, std::string_view contract_currency) {
+  absl::StatusOr<FactParts> parts = PartsOf(fact);
+  if (!parts.ok() || parts->amount == nullptr) return "";
+  const trialledger::v1::Money& amount = *parts->amount;
+  if (amount.currency() != contract_currency) {
+    return StrCat(kAmountCurrencyRule, contract_currency, " (it is in ", amount.currency(), ")");
+  }
+  if (amount.amount_minor() <= 0) {
+    return StrCat(kAmountPositiveRule, " (it is ", amount.amount_minor(), " minor units)");
+  }
+  return "";
 }
 
 std::optional<int64_t> FactDateMs(const Fact& fact) {

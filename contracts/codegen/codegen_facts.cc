@@ -2,6 +2,7 @@
 // correction undoes what an earlier fact did.
 #include "codegen_internal.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/contracts/fact_payload.h"
 #include "trialledger/contracts/fact_rules.h"
 #include "trialledger/contracts/limits.h"
 #include "trialledger/contracts/sow_text.h"
@@ -59,6 +60,20 @@ uint16_t Codegen::ContentOf(Emitter& e, uint16_t fact) {
   return Record(e, kContentShape, fields);
 }
 
+namespace {
+
+// The fact's place in its batch as messages give it, counted from 1 as every report of a
+// submission counts (`index` counts from 0).
+uint16_t FactPosition(Emitter& e, uint16_t index) {
+  const uint16_t number = e.Temp(Type::kInt);
+  e.Op(Opcode::kAdd, number, index, e.Int(1));
+  const uint16_t position = e.Temp(Type::kString);
+  e.Op(Opcode::kItos, position, number, 0, 4);
+  return position;
+}
+
+}  // namespace
+
 // authorize(kind: int, index: int): traps unless the signer may report facts of `kind`.
 void Codegen::GenerateAuthorize() {
   const std::vector<Type> params = {Type::kInt, Type::kInt};
@@ -76,8 +91,7 @@ void Codegen::GenerateAuthorize() {
     }
     cases.emplace_back(
         KindNumber(fact_kind), [&e, this, bound, fact_kind, position_register = index] {
-          const uint16_t position = e.Temp(Type::kString);
-          e.Op(Opcode::kItos, position, position_register, 0, 4);
+          const uint16_t position = FactPosition(e, position_register);
           if (bound == nullptr) {
             e.Op(Opcode::kAbort, Concat(e, {"fact ", position, ": this contract binds no feed to ",
                                             std::string(FactKindName(fact_kind)), " facts"}));
@@ -253,11 +267,11 @@ void Codegen::GenerateValidate() {
       const uint16_t wrong = e.Temp(Type::kBool);
       e.Op(Opcode::kEqv, wrong, currency, e.Str(file_.currency), 4);
       e.Op(Opcode::kNot, wrong, wrong);
-      fail_if(wrong, {"the amount must be in ", file_.currency});
+      fail_if(wrong, {kAmountCurrencyRule, file_.currency});
       const uint16_t positive = e.Temp(Type::kBool);
       e.Op(Opcode::kLtv, positive, Zero(e), amount, 4);
       e.Op(Opcode::kNot, positive, positive);
-      fail_if(positive, {"the amount must be positive"});
+      fail_if(positive, {kAmountPositiveRule});
     });
   }
   ExprEnv env;
@@ -397,8 +411,7 @@ void Codegen::GenerateProcessFact(bool released) {
     e.If(
         correcting,
         [&] {
-          const uint16_t position = e.Temp(Type::kString);
-          e.Op(Opcode::kItos, position, index, 0, 4);
+          const uint16_t position = FactPosition(e, index);
           e.Op(Opcode::kAbort,
                Concat(e, {"fact ", position, ": correction of ", id, " rejected: ", why}));
         },

@@ -182,13 +182,37 @@ Fact ParseFact(const json& object) {
   return fact;
 }
 
+// "LINE:COLUMN" (from 1) of the byte the JSON parser stopped at (`byte`, from 1).
+std::string JsonErrorPlace(std::string_view text, size_t byte) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return StrCat(line, ":", column);
+}
+
+// nlohmann's message without its "[json.exception.parse_error.101] parse error at line 3, column
+// 5: " prefix, which JsonErrorPlace says in the file:line:column form.
+std::string JsonErrorReason(std::string_view what) {
+  const size_t colon = what.find(": ");
+  return std::string(colon == std::string_view::npos ? what : what.substr(colon + 2));
+}
+
 }  // namespace
 
 absl::StatusOr<trialledger::v1::FactBatch> ParseFactsJson(std::string_view text,
                                                           std::string_view file_name) {
-  json document = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    return absl::InvalidArgumentError(StrCat(file_name, ": not valid JSON"));
+  json document;
+  try {
+    document = json::parse(text.begin(), text.end());
+  } catch (const json::parse_error& error) {
+    return absl::InvalidArgumentError(StrCat(file_name, ":", JsonErrorPlace(text, error.byte),
+                                             ": not valid JSON: ", JsonErrorReason(error.what())));
   }
   if (!document.is_object()) {
     return absl::InvalidArgumentError(
@@ -218,8 +242,8 @@ absl::StatusOr<trialledger::v1::FactBatch> ParseFactsJson(std::string_view text,
     } catch (const FieldError& error) {
       return absl::InvalidArgumentError(
           error.field.empty()
-              ? StrCat(file_name, ": fact ", i, " ", error.message)
-              : StrCat(file_name, ": fact ", i, ": field '", error.field, "' ", error.message));
+              ? StrCat(file_name, ": fact ", i + 1, " ", error.message)
+              : StrCat(file_name, ": fact ", i + 1, ": field '", error.field, "' ", error.message));
     }
   }
   return batch;

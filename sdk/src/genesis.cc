@@ -85,51 +85,75 @@ absl::Status ReadAccountMap(const toml::table& organization, std::string_view or
 
 }  // namespace
 
-absl::Status ValidateGenesis(const v1::Genesis& genesis) {
+namespace {
+
+// Where each record of a genesis file starts, so that a rule across records (a name or key used
+// twice) names the line of the record that breaks it.
+struct RecordPlaces {
+  std::vector<toml::source_position> organizations, members, nodes;
+};
+
+absl::Status ValidateGenesisAt(const v1::Genesis& genesis, const RecordPlaces* places) {
+  // "12:1: members[3]: " when the file is known, else "".
+  auto at = [&](const std::vector<toml::source_position> RecordPlaces::*section,
+                std::string_view name, int index) -> std::string {
+    if (places == nullptr || index >= static_cast<int>((places->*section).size())) return "";
+    const toml::source_position& where = (places->*section)[index];
+    return StrCat(where.line, ":", where.column, ": ", name, "[", index, "]: ");
+  };
+  int index = -1;
   if (genesis.chain_id().empty()) return absl::InvalidArgumentError("chain_id is empty");
   absl::Status chain = ValidateName(genesis.chain_id(), "chain_id");
   if (!chain.ok()) return chain;
   std::set<std::string> orgs, nodes, keys, admins_of;
   for (const auto& org : genesis.organizations()) {
+    ++index;
+    const std::string here = at(&RecordPlaces::organizations, "organizations", index);
     absl::Status status = ValidateOrganization(org);
     if (!status.ok()) return status;
     if (!orgs.insert(org.name()).second) {
-      return absl::InvalidArgumentError(StrCat("organization '", org.name(), "' twice"));
+      return absl::InvalidArgumentError(StrCat(here, "organization '", org.name(), "' twice"));
     }
   }
   std::set<std::pair<std::string, std::string>> member_names;
+  index = -1;
   for (const auto& member : genesis.members()) {
+    ++index;
+    const std::string here = at(&RecordPlaces::members, "members", index);
     absl::Status status = ValidateMember(member);
     if (!status.ok()) return status;
     if (!orgs.contains(member.org())) {
       return absl::InvalidArgumentError(
-          StrCat("member '", member.name(), "': unknown organization '", member.org(), "'"));
+          StrCat(here, "member '", member.name(), "': unknown organization '", member.org(), "'"));
     }
     if (!member_names.insert({member.org(), member.name()}).second) {
       return absl::InvalidArgumentError(
-          StrCat("member '", member.name(), "' twice in organization '", member.org(), "'"));
+          StrCat(here, "member '", member.name(), "' twice in organization '", member.org(), "'"));
     }
     if (!keys.insert(member.public_key()).second) {
       return absl::InvalidArgumentError(
-          StrCat("member '", member.name(), "': public_key is already used"));
+          StrCat(here, "member '", member.name(), "': public_key is already used"));
     }
     for (const auto& role : member.roles()) {
       if (role == roles::kAdmin) admins_of.insert(member.org());
     }
   }
+  index = -1;
   for (const auto& node : genesis.nodes()) {
+    ++index;
+    const std::string here = at(&RecordPlaces::nodes, "nodes", index);
     absl::Status status = ValidateNode(node);
     if (!status.ok()) return status;
     if (!orgs.contains(node.org())) {
       return absl::InvalidArgumentError(
-          StrCat("node '", node.name(), "': unknown organization '", node.org(), "'"));
+          StrCat(here, "node '", node.name(), "': unknown organization '", node.org(), "'"));
     }
     if (!nodes.insert(node.name()).second) {
-      return absl::InvalidArgumentError(StrCat("node '", node.name(), "' twice"));
+      return absl::InvalidArgumentError(StrCat(here, "node '", node.name(), "' twice"));
     }
     if (!keys.insert(node.public_key()).second) {
       return absl::InvalidArgumentError(
-          StrCat("node '", node.name(), "': public_key is already used"));
+          StrCat(here, "node '", node.name(), "': public_key is already used"));
     }
   }
   for (const auto& org : orgs) {
@@ -142,12 +166,19 @@ absl::Status ValidateGenesis(const v1::Genesis& genesis) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status ValidateGenesis(const v1::Genesis& genesis) {
+  return ValidateGenesisAt(genesis, nullptr);
+}
+
 absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_view origin) {
   absl::StatusOr<toml::table> parsed = ParseToml(text, origin);
   if (!parsed.ok()) return parsed.status();
   const toml::table& root = *parsed;
   GenesisDocument document;
   v1::Genesis& genesis = document.genesis;
+  RecordPlaces places;
   TableReader top(root, std::string(origin), "genesis");
   genesis.set_chain_id(top.String("chain_id"));
   genesis.set_genesis_time_ms(
@@ -156,6 +187,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
 
   absl::Status status =
       ForEachTable(root, "organizations", origin, [&](const toml::table& t, size_t i) {
+        places.organizations.push_back(t.source().begin);
         TableReader reader(t, std::string(origin), StrCat("organizations[", i, "]"));
         v1::Organization* org = genesis.add_organizations();
         org->set_name(reader.String("name"));
@@ -173,6 +205,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
   if (!status.ok()) return status;
 
   status = ForEachTable(root, "members", origin, [&](const toml::table& t, size_t i) {
+    places.members.push_back(t.source().begin);
     TableReader reader(t, std::string(origin), StrCat("members[", i, "]"));
     v1::Member* member = genesis.add_members();
     member->set_name(reader.String("name"));
@@ -187,6 +220,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
   if (!status.ok()) return status;
 
   status = ForEachTable(root, "nodes", origin, [&](const toml::table& t, size_t i) {
+    places.nodes.push_back(t.source().begin);
     TableReader reader(t, std::string(origin), StrCat("nodes[", i, "]"));
     v1::NodeInfo* node = genesis.add_nodes();
     node->set_name(reader.String("name"));
@@ -199,9 +233,12 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
   });
   if (!status.ok()) return status;
 
-  status = ValidateGenesis(genesis);
+  status = ValidateGenesisAt(genesis, &places);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(StrCat(origin, ": ", status.message()));
+    // A record's rule already starts "line:column: "; a rule of the whole file does not.
+    const bool placed =
+        !status.message().empty() && status.message()[0] >= '0' && status.message()[0] <= '9';
+    return absl::InvalidArgumentError(StrCat(origin, placed ? ":" : ": ", status.message()));
   }
   document.text = std::string(text);
   document.hash = Blake2b256(text);

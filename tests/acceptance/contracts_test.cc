@@ -60,7 +60,22 @@ class ContractsTest : public testing::NetworkTest {
               const std::vector<json>& facts) {
     static int files = 0;
     std::string path = WriteFacts("facts-" + std::to_string(++files) + ".json", facts);
-    return RunJson(oracle, {"facts", "submit", "--contract", contract, "--file", path});
+    CommandResult result =
+        Run(oracle, {"facts", "submit", "--contract", contract, "--file", path, "-o", "json"});
+    json out = result.out.empty() ? json() : json::parse(result.out);
+    // The outcomes are printed either way; the exit status says whether any fact was rejected.
+    int rejected = 0;
+    if (out.contains("facts")) {
+      for (const json& fact : out["facts"])
+        rejected += fact["outcome"] == "rejected";
+    }
+    EXPECT_EQ(result.exit_code, rejected > 0 ? 1 : 0) << result.err;
+    if (rejected > 0) {
+      EXPECT_NE(result.err.find("the contract rejected " + std::to_string(rejected) + " of "),
+                std::string::npos)
+          << result.err;
+    }
+    return out;
   }
 
   // Proposed by `proposer`, approved by `approver`; returns `contract show`.

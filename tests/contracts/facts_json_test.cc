@@ -53,21 +53,26 @@ TEST(FactsJsonTest, ErrorsNameFileFactAndField) {
       R"("source_system": "s", "source_record_id": "r", "source_timestamp": "2026-01-01T00:00:00Z")";
   EXPECT_EQ(error(R"({"kind": "subject_enrolled", )" + head +
                   R"(, "site": "1", "subject": "2", "date": "2026-3-1"})"),
-            "f.json: fact 0: field 'date' expected a date YYYY-MM-DD, got \"2026-3-1\"");
+            "f.json: fact 1: field 'date' expected a date YYYY-MM-DD, got \"2026-3-1\"");
   EXPECT_EQ(error(R"({"kind": "subject_enroled", )" + head + "}"),
-            "f.json: fact 0: field 'kind' unknown fact kind \"subject_enroled\"");
+            "f.json: fact 1: field 'kind' unknown fact kind \"subject_enroled\"");
   EXPECT_EQ(error(R"({"kind": "site_activated", )" + head +
                   R"(, "site": "1", "subject": "2", "date": "2026-03-01"})"),
-            "f.json: fact 0: field 'subject' does not apply to site_activated facts (they take "
+            "f.json: fact 1: field 'subject' does not apply to site_activated facts (they take "
             "date, site)");
   EXPECT_EQ(error(R"({"kind": "cost_incurred", )" + head +
                   R"(, "category": "c", "amount": "USD 1.234", "date": "2026-03-01"})"),
-            "f.json: fact 0: field 'amount' USD has 2 decimal places, this amount has 3, got "
+            "f.json: fact 1: field 'amount' USD has 2 decimal places, this amount has 3, got "
             "\"USD 1.234\"");
   EXPECT_EQ(error(R"({"kind": "database_lock", "source_system": "s", "date": "2026-03-01"})"),
-            "f.json: fact 0: field 'source_record_id' is required");
-  EXPECT_EQ(std::string(ParseFactsJson("{\"facts\": [", "f.json").status().message()),
-            "f.json: not valid JSON");
+            "f.json: fact 1: field 'source_record_id' is required");
+  // A file cut short: the line and column where the parser stopped, counted from 1.
+  EXPECT_EQ(
+      std::string(ParseFactsJson("{\"facts\": [\n  {\"kind\": \"cost_incurred\",\n   ", "f.json")
+                      .status()
+                      .message()),
+      "f.json:3:4: not valid JSON: syntax error while parsing object key - unexpected end "
+      "of input; expected string literal");
 }
 
 }  // namespace

@@ -206,7 +206,7 @@ TEST_F(FullServiceTest, FactFromAnUnboundRoleRejectsTheBatch) {
                   Site("SA-101", "2026-02-02", "101")});
   EXPECT_FALSE(fx.last.accepted);
   EXPECT_EQ(fx.last.message,
-            "fact 1: site_activated facts must be signed by a 'oracle:ctms' key of northwind-cro");
+            "fact 2: site_activated facts must be signed by a 'oracle:ctms' key of northwind-cro");
   EXPECT_EQ(fx.state.entries, before.entries);
   // The right role in the wrong organisation is refused too.
   Signer impostor{"k", "acme-bio", {"oracle:ctms"}};

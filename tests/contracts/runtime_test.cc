@@ -25,10 +25,10 @@ TEST(RuntimeTest, MalformedBatchesNameTheFactAndField) {
       fx.runtime.SubmitFacts(fx.state, fx.Next(), CroOracle("oracle:ctms"), batch);
   ASSERT_TRUE(run.ok());
   EXPECT_FALSE(run->accepted);
-  EXPECT_EQ(run->message, "fact 0: site is longer than 64 bytes");
+  EXPECT_EQ(run->message, "fact 1: site is longer than 64 bytes");
   batch.mutable_facts(0)->clear_kind();
   run = fx.runtime.SubmitFacts(fx.state, fx.Next(), CroOracle("oracle:ctms"), batch);
-  EXPECT_EQ(run->message, "fact 0: no fact kind is set");
+  EXPECT_EQ(run->message, "fact 1: no fact kind is set");
   run = fx.runtime.SubmitFacts(fx.state, fx.Next(), CroOracle("oracle:ctms"),
                                trialledger::v1::FactBatch());
   EXPECT_EQ(run->message, "the batch has no facts");
@@ -41,7 +41,7 @@ TEST(RuntimeTest, KindWithoutAFeedIsRefused) {
                                            "\"site\": \"201\", \"subject\": \"201-001\", "
                                            "\"visit_type\": \"WEEK4\"")});
   EXPECT_FALSE(fx.last.accepted);
-  EXPECT_EQ(fx.last.message, "fact 0: this contract binds no feed to visit_completed facts");
+  EXPECT_EQ(fx.last.message, "fact 1: this contract binds no feed to visit_completed facts");
 }
 
 }  // namespace

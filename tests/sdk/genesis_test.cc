@@ -44,6 +44,23 @@ TEST(Genesis, ErrorsNameFileLineAndField) {
   EXPECT_NE(ErrorOf(bad_kind).find("kind"), std::string::npos);
 }
 
+TEST(Genesis, ARuleAcrossRecordsNamesTheLineOfTheRecordThatBreaksIt) {
+  testing::TestNetwork network;
+  std::string text = network.genesis().text;
+  // The second member takes the first one's key: the error names the second's [[members]] line.
+  const size_t first = text.find("public_key = \"") + 14;
+  const std::string key = text.substr(first, 64);
+  const size_t second = text.find("public_key = \"", first) + 14;
+  text.replace(second, 64, key);
+  size_t line = 1;
+  const size_t table = text.rfind("[[members]]", second);
+  for (size_t i = 0; i < table; ++i)
+    line += text[i] == '\n';
+  const std::string error = ErrorOf(text);
+  EXPECT_EQ(error.find("g.toml:" + std::to_string(line) + ":1: members[1]: member '"), 0u) << error;
+  EXPECT_NE(error.find("public_key is already used"), std::string::npos) << error;
+}
+
 TEST(Genesis, CrossRecordRules) {
   testing::TestNetwork network;
   v1::Genesis base = network.genesis().genesis;

@@ -166,6 +166,14 @@ void LocalNetwork::Kill(int index) {
   processes_[index]->Wait();
 }
 
+void LocalNetwork::Pause(int index) {
+  processes_[index]->Signal(SIGSTOP);
+}
+
+void LocalNetwork::Resume(int index) {
+  processes_[index]->Signal(SIGCONT);
+}
+
 LedgerClient& LocalNetwork::client(int index) {
   return *clients_[index];
 }

@@ -42,6 +42,9 @@ class LocalNetwork {
   // SIGTERM and wait; returns the exit status.
   int Stop(int index);
   void Kill(int index);
+  // SIGSTOP and SIGCONT: a node that is alive but answers nobody (a hung machine).
+  void Pause(int index);
+  void Resume(int index);
   bool running(int index) { return processes_[index] && processes_[index]->running(); }
 
   LedgerClient& client(int index);

@@ -38,9 +38,9 @@ absl::Status CheckFactShape(const trialledger::v1::Fact& fact) {
   *batch.add_facts() = fact;
   absl::StatusOr<std::string> encoded = contracts::EncodeFactBatch(batch, 1);
   if (encoded.ok()) return absl::OkStatus();
-  // "fact 0: subject is longer than 64 bytes" -> "subject is longer than 64 bytes"
+  // "fact 1: subject is longer than 64 bytes" -> "subject is longer than 64 bytes"
   std::string_view message(encoded.status().message().data(), encoded.status().message().size());
-  constexpr std::string_view kPrefix = "fact 0: ";
+  constexpr std::string_view kPrefix = "fact 1: ";
   if (message.substr(0, kPrefix.size()) == kPrefix) message.remove_prefix(kPrefix.size());
   return absl::InvalidArgumentError(std::string(message));
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "trialledger/v1/facts.pb.h"
@@ -19,6 +20,14 @@ absl::StatusOr<std::string> EncodeFactBatch(const trialledger::v1::FactBatch& ba
 // The business date of a fact (the day it happened, as its kind carries it); nullopt when no kind
 // is set.
 std::optional<int64_t> FactDateMs(const trialledger::v1::Fact& fact);
+
+// The amount rule of every contract: a fact that carries an amount must give it in the contract's
+// currency and above zero. The code generator compiles it into each contract's `validate` with
+// these words; a client checks a file against it before it submits (`facts submit`).
+inline constexpr char kAmountCurrencyRule[] = "the amount must be in ";  // + the currency
+inline constexpr char kAmountPositiveRule[] = "the amount must be positive";
+// "" when `fact` keeps the rule (or carries no amount); else the rule it breaks, with the amount.
+std::string AmountProblem(const trialledger::v1::Fact& fact, std::string_view contract_currency);
 
 }  // namespace tl::contracts
 
