@@ -1,11 +1,14 @@
 // trialledgerd: a TrialLedger node.
-//   trialledgerd --config node.toml
+//   trialledgerd --config node.toml [--log-level debug|info|warn|error]
 #include <csignal>
 #include <cstdio>
+#include <optional>
 
 #include <CLI/CLI.hpp>
 
 #include "trialledger/node/config.h"
+#include "trialledger/node/log.h"
+#include "trialledger/node/metrics_server.h"
 #include "trialledger/node/node.h"
 #include "trialledger/node/peer_service.h"
 #include "trialledger/node/service.h"
@@ -15,8 +18,10 @@
 
 namespace {
 
-int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "trialledgerd: %s\n", std::string(status.message()).c_str());
+using tl::node::log::Logger;
+
+int Fail(const Logger& logger, const absl::Status& status) {
+  logger.Error("cannot start", {{"error", status.message()}});
   return 1;
 }
 
@@ -25,14 +30,28 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   CLI::App app{"trialledgerd: a TrialLedger ledger node"};
   std::string config_path;
+  std::string log_level;
   app.add_option("--config", config_path, "node configuration file (TOML)")->required();
+  app.add_option("--log-level", log_level,
+                 "debug, info, warn or error (default: the config's log_level, or info)")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   CLI11_PARSE(app, argc, argv);
 
   tl::InitCrypto();
+  // A bad value in the config (an address, a level, a range) is refused here, before anything
+  // is created.
   absl::StatusOr<tl::node::NodeConfig> config = tl::node::ReadNodeConfig(config_path);
-  if (!config.ok()) return Fail(config.status());
+  if (!config.ok()) return Fail(Logger(), config.status());
+  tl::node::log::SetMinLevel(
+      *tl::node::log::ParseLevel(log_level.empty() ? config->log_level : log_level));
+  const Logger logger(config->name);
+  std::optional<tl::node::HostPort> metrics_address;
+  if (!config->metrics_listen_address.empty()) {
+    metrics_address = *tl::node::ParseHostPort(config->metrics_listen_address);  // checked above
+  }
+
   absl::StatusOr<std::unique_ptr<tl::node::Node>> node = tl::node::Node::Open(*config);
-  if (!node.ok()) return Fail(node.status());
+  if (!node.ok()) return Fail(logger, node.status());
 
   // Block the stop signals in every thread; the main thread waits for them below.
   sigset_t stop_signals;
@@ -48,31 +67,41 @@ int main(int argc, char** argv) {
       tl::node::StartServer(config->peer_listen_address, {(*node)->raft_service(), &peer_service},
                             tl::MutualTlsServerCredentials((*node)->tls_identity()),
                             static_cast<int>(tl::limits::kPeerStreamsMax), &peer_port);
-  if (!peer_server.ok()) return Fail(peer_server.status());
+  if (!peer_server.ok()) return Fail(logger, peer_server.status());
   tl::node::LedgerServiceImpl service(**node);
   int port = 0;
   // The client endpoint speaks TLS only, with the node's certificate (no plaintext listener).
   absl::StatusOr<std::unique_ptr<grpc::Server>> server =
       tl::node::StartServer(config->listen_address, {&service},
                             tl::ServerTlsCredentials((*node)->tls_identity()), 0, &port);
-  if (!server.ok()) return Fail(server.status());
+  if (!server.ok()) return Fail(logger, server.status());
+  // Bound before the node starts, so a taken port stops the start here; it serves from below.
+  std::unique_ptr<tl::node::MetricsServer> metrics_server;
+  if (metrics_address.has_value()) {
+    const tl::node::Node* serving = node->get();
+    absl::StatusOr<std::unique_ptr<tl::node::MetricsServer>> bound = tl::node::MetricsServer::Bind(
+        metrics_address->host, metrics_address->port, [serving] { return serving->MetricsText(); });
+    if (!bound.ok()) return Fail(logger, bound.status());
+    metrics_server = *std::move(bound);
+  }
   (*node)->Start();
+  if (metrics_server != nullptr) metrics_server->Start();
   tl::ledger::ChainHead head = (*node)->head();
-  std::fprintf(
-      stderr,
-      "trialledgerd %s: serving clients on %s (TLS), peers on %s (mutual TLS), Raft id %llu, "
-      "head at height %llu\n",
-      config->name.c_str(), config->listen_address.c_str(), config->peer_listen_address.c_str(),
-      static_cast<unsigned long long>((*node)->raft_id()),
-      static_cast<unsigned long long>(head.height));
+  logger.Info("serving", {{"clients", config->listen_address},
+                          {"peers", config->peer_listen_address},
+                          {"metrics", metrics_server != nullptr ? config->metrics_listen_address
+                                                                : std::string("off")},
+                          {"raft_id", (*node)->raft_id()},
+                          {"height", head.height}});
 
   int signal = 0;
   sigwait(&stop_signals, &signal);
-  std::fprintf(stderr, "trialledgerd %s: stopping on signal %d\n", config->name.c_str(), signal);
+  logger.Info("stopping", {{"signal", signal}});
   // Calls still waiting for a commit are cancelled after this grace period (the commit itself is
   // durable or not independently of the waiter). gRPC also waits out idle client connections
   // until the deadline, so it is kept short.
   auto grace = std::chrono::system_clock::now() + std::chrono::milliseconds(300);
+  if (metrics_server != nullptr) metrics_server->Stop();
   (*server)->Shutdown(grace);
   (*node)->Stop();
   (*peer_server)->Shutdown(grace);

@@ -15,6 +15,7 @@ TL_PACKAGES=(
   lua5.4
   beancount ledger hledger
   libpqxx-dev postgresql-15
+  libcpp-httplib-dev
 )
 
 tl_sudo() {

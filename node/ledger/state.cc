@@ -56,6 +56,9 @@ std::string JournalPrefix(std::string_view org) {
 std::string JournalEntry(std::string_view org, uint64_t seq) {
   return StrCat(JournalPrefix(org), EncodeBigEndian64(seq));
 }
+bool IsJournalEntry(std::string_view state_key) {
+  return state_key.starts_with("journal/");
+}
 std::string JournalByContractPrefix(std::string_view org, std::string_view contract_id) {
   return StrCat("journal-by-contract/", org, "/", contract_id, "/");
 }

@@ -9,17 +9,15 @@
 #include "trialledger/sdk/limits.h"
 
 namespace tl::node {
-namespace {
 
-v1::SubmitTransactionResponse Refused(std::string tx_id, v1::TxResult result) {
+v1::SubmitTransactionResponse Replica::Refuse(std::string tx_id, v1::TxResult result) const {
+  metrics_.RecordAdmissionRefusal(result.code());
   v1::SubmitTransactionResponse response;
   response.set_tx_id(std::move(tx_id));
   response.set_status(v1::TX_STATUS_REJECTED);
   *response.mutable_result() = std::move(result);
   return response;
 }
-
-}  // namespace
 
 absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view transaction_bytes) {
   RaftView view = raft_view();
@@ -59,8 +57,8 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
   absl::StatusOr<DecodedTx> decoded = DecodeTransaction(transaction_bytes);
   if (!decoded.ok()) {
     bool too_large = transaction_bytes.size() > limits::kTxBytesMax;
-    return Refused("", ledger::TxReject(too_large ? v1::TX_TOO_LARGE : v1::TX_MALFORMED,
-                                        std::string(decoded.status().message())));
+    return Refuse("", ledger::TxReject(too_large ? v1::TX_TOO_LARGE : v1::TX_MALFORMED,
+                                       std::string(decoded.status().message())));
   }
   // Submitting is idempotent: a transaction already in a block gets its recorded outcome, so a
   // client may safely retry after a lost answer.
@@ -78,11 +76,11 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
   v1::TxResult envelope = ledger::CheckEnvelope(*decoded, genesis_.genesis.chain_id(),
                                                 head.height + 1, *store_, &signer);
   StopOnReadFault();
-  if (envelope.code() != v1::TX_OK) return Refused(decoded->id, envelope);
+  if (envelope.code() != v1::TX_OK) return Refuse(decoded->id, envelope);
   v1::TxResult permitted = ledger::CheckRolePermission(decoded->body, signer.record);
   if (permitted.code() != v1::TX_OK) {
     permitted.set_nonce_consumed(false);
-    return Refused(decoded->id, permitted);
+    return Refuse(decoded->id, permitted);
   }
   std::string tx_id = decoded->id;
   uint64_t nonce = decoded->body.nonce();
@@ -97,17 +95,17 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
       response.set_status(v1::TX_STATUS_PENDING);
       break;
     case Mempool::AddOutcome::kBadNonce:
-      return Refused(
-          tx_id, ledger::TxReject(v1::TX_BAD_NONCE, StrCat("nonce ", nonce, " is not the next (",
-                                                           expected_nonce, ") for this key")));
+      return Refuse(tx_id,
+                    ledger::TxReject(v1::TX_BAD_NONCE, StrCat("nonce ", nonce, " is not the next (",
+                                                              expected_nonce, ") for this key")));
     case Mempool::AddOutcome::kFull:
-      return Refused(tx_id,
-                     ledger::TxReject(v1::TX_TOO_LARGE, "the node's mempool is full; retry later"));
+      return Refuse(tx_id,
+                    ledger::TxReject(v1::TX_TOO_LARGE, "the node's mempool is full; retry later"));
     case Mempool::AddOutcome::kSignerFull:
-      return Refused(tx_id,
-                     ledger::TxReject(v1::TX_TOO_LARGE,
-                                      StrCat("this key already has ", limits::kMempoolPerSignerMax,
-                                             " transactions pending; wait for commits")));
+      return Refuse(tx_id,
+                    ledger::TxReject(v1::TX_TOO_LARGE,
+                                     StrCat("this key already has ", limits::kMempoolPerSignerMax,
+                                            " transactions pending; wait for commits")));
   }
   Wake();
   return response;

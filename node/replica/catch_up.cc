@@ -17,8 +17,9 @@ absl::Status Replica::CatchUpToSnapshot(const raft::Snapshot& snapshot) {
         StrCat("the Raft snapshot at index ", snapshot.meta.index, " holds no ledger checkpoint"));
   }
   if (store_->head().height < checkpoint.height()) {
-    Log(StrCat("catching up from height ", store_->head().height, " to ", checkpoint.height(),
-               " (snapshot at Raft index ", snapshot.meta.index, ")"));
+    logger_.Info("catching up", {{"from_height", store_->head().height},
+                                 {"to_height", checkpoint.height()},
+                                 {"snapshot_index", snapshot.meta.index}});
     absl::Status fetched = FetchBlocksUpTo(checkpoint.height(), soft_.leader);
     if (!fetched.ok()) return fetched;
   }
@@ -60,27 +61,32 @@ absl::Status Replica::FetchBlocksUpTo(uint64_t height, uint64_t preferred_peer) 
       v1::Block fetched;
       while (reader->Read(&fetched)) {
         absl::StatusOr<DecodedBlock> block = DecodeBlock(Encode(fetched));
+        auto apply_start = std::chrono::steady_clock::now();
         absl::StatusOr<ledger::AppliedBlock> applied =
             block.ok() ? ledger::ApplyBlock(head, genesis_.genesis.chain_id(), *block, *store_)
                        : absl::StatusOr<ledger::AppliedBlock>(block.status());
+        auto apply_end = std::chrono::steady_clock::now();
         if (block.ok() && !applied.ok() && !ledger::IsRefusedBlock(applied.status())) {
           Fatal(applied.status());  // this node's storage, not the peer's block
         }
         if (!applied.ok()) {
-          Log(StrCat("peer '", peer.name(),
-                     "' sent a block that does not apply: ", applied.status().message()));
+          logger_.Warn("peer sent a block that does not apply",
+                       {{"peer", peer.name()}, {"error", applied.status().message()}});
           context.TryCancel();
           break;
         }
         absl::Status committed =
             store_->CommitBlock(*block, *applied, store_->raft_applied(), /*sync=*/false);
         if (!committed.ok()) Fatal(committed);
+        metrics_.RecordBlock(TallyBlock(applied->results, applied->writes), apply_end - apply_start,
+                             std::chrono::steady_clock::now() - apply_end);
         head = applied->head;
         progressed = true;
       }
       grpc::Status finished = reader->Finish();
       if (!finished.ok() && !progressed) {
-        Log(StrCat("fetching blocks from '", peer.name(), "': ", finished.error_message()));
+        logger_.Warn("fetching blocks failed",
+                     {{"peer", peer.name()}, {"error", finished.error_message()}});
       }
       if (store_->head().height >= height) break;
     }

@@ -69,5 +69,8 @@ RaftView Node::raft_view() const {
 bool Node::IsPeerNode(const std::vector<std::string>& identities) const {
   return replica_->IsPeerNode(identities);
 }
+std::string Node::MetricsText() const {
+  return replica_->MetricsText();
+}
 
 }  // namespace tl::node

@@ -2,7 +2,6 @@
 // messages, applies committed blocks, and (as leader) cuts the next block once the previous one
 // is applied. docs/raft.md explains the design; raw_node.h the Ready contract.
 #include <algorithm>
-#include <cstdio>
 
 #include "peer_clients.h"
 #include "replica.h"
@@ -140,8 +139,10 @@ void Replica::HandleReady() {
   raft::Ready ready = raft_->GetReady();
   if (ready.soft_state.has_value()) OnSoftState(*ready.soft_state);
   if (!ready.write.empty()) {
+    auto write_start = Clock::now();
     absl::Status written = raft_storage_->Write(ready.write);
     if (!written.ok()) Fatal(written);
+    if (ready.write.must_sync) metrics_.RecordRaftLogSync(Clock::now() - write_start);
   }
   if (ready.write.snapshot.has_value()) {
     absl::Status caught_up = CatchUpToSnapshot(*ready.write.snapshot);
@@ -160,8 +161,12 @@ void Replica::HandleReady() {
   if (pending_transfer_ != raft::kNoNode) {
     if (soft_.role == raft::Role::kLeader && pending_transfer_ != raft_id_) {
       absl::Status transferred = raft_->TransferLeadership(pending_transfer_);
-      Log(StrCat("leadership transfer to ", NodeName(pending_transfer_), ": ",
-                 transferred.ok() ? "started" : std::string(transferred.message())));
+      if (transferred.ok()) {
+        logger_.Info("leadership transfer started", {{"to", NodeName(pending_transfer_)}});
+      } else {
+        logger_.Warn("leadership transfer not started",
+                     {{"to", NodeName(pending_transfer_)}, {"error", transferred.message()}});
+      }
     }
     pending_transfer_ = raft::kNoNode;
   }
@@ -174,12 +179,12 @@ void Replica::OnSoftState(const raft::SoftState& soft) {
     // Blocks are cut on the applied head, so a new leader first applies everything its
     // predecessors committed: its own first entry of the term marks that point.
     term_start_index_ = raft_->last_index();
-    Log(StrCat("leader in term ", raft_->hard_state().term));
+    logger_.Info("became leader", {{"term", raft_->hard_state().term}});
   }
   if (was_leader && !is_leader) {
     block_in_flight_ = 0;
     mempool_.Clear();
-    Log(StrCat("no longer leader (term ", raft_->hard_state().term, ")"));
+    logger_.Info("no longer leader", {{"term", raft_->hard_state().term}});
   }
   soft_ = soft;
 }
@@ -201,14 +206,18 @@ void Replica::ApplyEntry(const raft::Entry& entry) {
 
 void Replica::ApplyBlockEntry(const raft::Entry& entry) {
   absl::StatusOr<DecodedBlock> block = DecodeBlock(entry.data);
+  auto apply_start = Clock::now();
   absl::StatusOr<ledger::AppliedBlock> applied =
       block.ok() ? ledger::ApplyBlock(store_->head(), genesis_.genesis.chain_id(), *block, *store_)
                  : absl::StatusOr<ledger::AppliedBlock>(block.status());
+  auto apply_end = Clock::now();
   // A block that does not decode or does not extend the head is refused by every node alike, so
   // skipping it keeps them equal; it can only come from a deposed leader's late proposal.
   const bool refused = !block.ok() || (!applied.ok() && ledger::IsRefusedBlock(applied.status()));
   if (refused) {
-    Log(StrCat("skipping committed Raft entry ", entry.index, ": ", applied.status().message()));
+    logger_.Warn("skipping committed Raft entry",
+                 {{"index", entry.index}, {"error", applied.status().message()}});
+    metrics_.RecordRefusedBlock();
     absl::Status recorded = store_->RecordRaftApplied(entry.index, /*sync=*/false);
     if (!recorded.ok()) Fatal(recorded);
     if (entry.index == block_in_flight_) {
@@ -221,6 +230,14 @@ void Replica::ApplyBlockEntry(const raft::Entry& entry) {
   if (!applied.ok()) Fatal(applied.status());
   absl::Status committed = store_->CommitBlock(*block, *applied, entry.index, /*sync=*/false);
   if (!committed.ok()) Fatal(committed);
+  BlockTally tally = TallyBlock(applied->results, applied->writes);
+  metrics_.RecordBlock(tally, apply_end - apply_start, Clock::now() - apply_end);
+  if (logger_.Enabled(log::Level::kDebug)) {
+    logger_.Debug("block applied", {{"height", applied->head.height},
+                                    {"raft_index", entry.index},
+                                    {"txs", block->block.transactions_size()},
+                                    {"ok", tally.transactions_ok}});
+  }
   if (entry.index == block_in_flight_) block_in_flight_ = 0;
 
   std::vector<std::string> ids;
@@ -250,8 +267,10 @@ void Replica::ApplyBlockEntry(const raft::Entry& entry) {
     std::map<std::string, v1::NodeInfo> known = nodes();
     auto self = known.find(config_.name);
     if (self != known.end() && self->second.membership() == v1::NODE_MEMBERSHIP_REMOVED) {
-      Log(StrCat("this node was removed from the cluster at height ", block->header.height(),
-                 "; it no longer takes part and can be stopped"));
+      logger_.Warn(
+          "this node was removed from the cluster; it no longer takes part and can be "
+          "stopped",
+          {{"height", block->header.height()}});
     }
   }
   {
@@ -295,8 +314,13 @@ void Replica::MaybeCutBlock(Clock::time_point now) {
   absl::StatusOr<uint64_t> index = raft_->Propose(Encode(block));
   if (!index.ok()) {
     mempool_.RequeueTaken();
-    Log(StrCat("block ", header.height(), " not proposed: ", index.status().message()));
+    logger_.Warn("block not proposed",
+                 {{"height", header.height()}, {"error", index.status().message()}});
     return;
+  }
+  if (logger_.Enabled(log::Level::kDebug)) {
+    logger_.Debug("block proposed",
+                  {{"height", header.height()}, {"raft_index", *index}, {"txs", txs.size()}});
   }
   block_in_flight_ = *index;
   last_cut_ = now;

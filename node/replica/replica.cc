@@ -62,6 +62,7 @@ Replica::Replica(NodeConfig config, GenesisDocument genesis, KeyFile node_key, T
       node_key_(std::move(node_key)),
       tls_(std::move(tls)),
       raft_id_(RaftNodeId(node_key_.keys.public_key)),
+      logger_(config_.name),
       store_(std::move(store)),
       peer_clients_(std::make_unique<PeerClients>(tls_)) {}
 
@@ -96,13 +97,27 @@ void Replica::StopOnReadFault() const {
   if (absl::Status read = store_->status(); !read.ok()) Fatal(read);
 }
 
-void Replica::Log(const std::string& line) const {
-  std::fprintf(stderr, "trialledgerd %s: %s\n", config_.name.c_str(), line.c_str());
-}
-
 RaftView Replica::raft_view() const {
   std::lock_guard<std::mutex> lock(view_mutex_);
   return view_;
+}
+
+std::string Replica::MetricsText() const {
+  RaftView view = raft_view();
+  NodeGauges gauges;
+  gauges.role = view.role;
+  gauges.term = view.term;
+  gauges.commit_index = view.commit;
+  gauges.applied_index = view.applied;
+  gauges.last_index = view.last_index;
+  gauges.height = store_->head().height;
+  gauges.mempool_transactions = mempool_.size();
+  for (const raft::PeerStatus& peer : view.peers) {
+    if (peer.node_id == raft_id_) continue;
+    std::string name = NodeName(peer.node_id);  // a node the ledger does not know yet: its id
+    gauges.peers.push_back({name.empty() ? StrCat(peer.node_id) : name, peer.match_index});
+  }
+  return metrics_.Render(gauges);
 }
 
 v1::GetStatusResponse Replica::Status() const {

@@ -19,11 +19,13 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "node_metrics.h"
 #include "trialledger/consensus/leveldb_storage.h"
 #include "trialledger/consensus/peer_transport.h"
 #include "trialledger/consensus/raw_node.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/node/config.h"
+#include "trialledger/node/log.h"
 #include "trialledger/node/mempool.h"
 #include "trialledger/node/node.h"
 #include "trialledger/sdk/genesis.h"
@@ -60,6 +62,7 @@ class Replica {
   uint64_t raft_id() const { return raft_id_; }
   RaftView raft_view() const;
   bool IsPeerNode(const std::vector<std::string>& identities) const;
+  std::string MetricsText() const;
 
  private:
   Replica(NodeConfig config, GenesisDocument genesis, KeyFile node_key, TlsIdentity tls,
@@ -69,7 +72,8 @@ class Replica {
   [[noreturn]] void Fatal(const absl::Status& status) const;
   // Stops on a read failure the store has recorded (StateReader::status()).
   void StopOnReadFault() const;
-  void Log(const std::string& line) const;
+  // An admission refusal, counted (node_metrics.h).
+  v1::SubmitTransactionResponse Refuse(std::string tx_id, v1::TxResult result) const;
 
   // The Raft loop (raft_loop.cc); everything below runs on the Raft thread only.
   void RunRaft();
@@ -98,8 +102,11 @@ class Replica {
   const KeyFile node_key_;
   const TlsIdentity tls_;
   const uint64_t raft_id_;
+  const log::Logger logger_;
   std::unique_ptr<ledger::LedgerStore> store_;
   Mempool mempool_;
+  // Thread-safe: the Raft thread and admission count, scrapes render.
+  mutable NodeMetrics metrics_;
 
   std::unique_ptr<raft::LevelDbLogStorage> raft_storage_;
   std::unique_ptr<raft::RawNode> raft_;

@@ -3,15 +3,17 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <string>
 
+#include "trialledger/node/log.h"
 #include "trialledger/node/node.h"
 
 namespace tl::node {
 
 void StopOnStorageFault(std::string_view node_name, const absl::Status& status) {
-  std::fprintf(stderr, "trialledgerd %.*s: fatal: %.*s\n", static_cast<int>(node_name.size()),
-               node_name.data(), static_cast<int>(status.message().size()),
-               status.message().data());
+  log::Logger(std::string(node_name))
+      .Error("fatal: stopping",
+             {{"exit_code", kStorageFaultExitCode}, {"error", status.message()}});
   std::fflush(stderr);
   ::_exit(kStorageFaultExitCode);
 }

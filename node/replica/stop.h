@@ -8,8 +8,9 @@
 
 namespace tl::node {
 
-// Prints "trialledgerd <node>: fatal: <reason>" to stderr and exits with kStorageFaultExitCode
-// (node.h) at once: no destructor runs, no further vote, append or acknowledgement goes out.
+// Logs `level=error node=<node> msg="fatal: stopping" exit_code=70 error="<reason>"`
+// (log.h) and exits with kStorageFaultExitCode (node.h) at once: no destructor runs, no further
+// vote, append or acknowledgement goes out. The line is written whatever the log level.
 [[noreturn]] void StopOnStorageFault(std::string_view node_name, const absl::Status& status);
 
 }  // namespace tl::node

@@ -168,7 +168,7 @@ TEST(RaftCluster, RestartedNodeCatchesUpBySnapshotOnceTheLogIsCompacted) {
   WriteNotes(network, leader, "northwind-cro-edc", 60);  // three snapshots' worth
   network.Start(lagging);
   ASSERT_TRUE(network.AwaitSameHead({0, 1, 2}));
-  EXPECT_NE(network.log(lagging).find("catching up from height"), std::string::npos)
+  EXPECT_NE(network.log(lagging).find("msg=\"catching up\" from_height="), std::string::npos)
       << "the restarted node did not catch up by snapshot:\n"
       << network.log(lagging);
   for (int i = 0; i < network.size(); ++i)

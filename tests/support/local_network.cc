@@ -57,10 +57,11 @@ LocalNetwork::~LocalNetwork() {
   }
 }
 
-void LocalNetwork::Start(int index) {
-  processes_[index] = std::make_unique<ChildProcess>(
-      std::vector<std::string>{BinDir() + "/trialledgerd", "--config", configs_[index]},
-      dir_.Sub("node" + std::to_string(index + 1) + ".log"));
+void LocalNetwork::Start(int index, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> argv = {BinDir() + "/trialledgerd", "--config", configs_[index]};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  processes_[index] =
+      std::make_unique<ChildProcess>(argv, dir_.Sub("node" + std::to_string(index + 1) + ".log"));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (std::chrono::steady_clock::now() < deadline) {
     // A fresh channel per probe: a channel that failed to connect waits out its backoff.

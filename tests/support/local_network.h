@@ -25,8 +25,9 @@ class LocalNetwork {
   explicit LocalNetwork(int nodes, const std::string& orgs = "");
   ~LocalNetwork();
 
-  // Starts node `index` (0-based) and waits until it answers GetStatus.
-  void Start(int index);
+  // Starts node `index` (0-based), with `extra_args` after --config, and waits until it answers
+  // GetStatus.
+  void Start(int index, const std::vector<std::string>& extra_args = {});
   void StartAll();
   // Rewrites `key = ...` in node `index`'s node.toml (before it starts).
   void SetConfig(int index, const std::string& key, const std::string& value);

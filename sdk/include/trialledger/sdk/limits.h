@@ -40,6 +40,10 @@ inline constexpr int64_t kRpcDeadlineMsDefault = 30000;
 // Loaded contract versions the apply thread keeps (verifying a module costs more than a small
 // batch of facts).
 inline constexpr size_t kContractVersionsCachedMax = 16;
+// The Prometheus endpoint (metrics_listen, docs/operations.md): the threads that answer scrapes,
+// and how long one connection may take to send its request or read the answer.
+inline constexpr int kMetricsHttpThreads = 2;
+inline constexpr int64_t kMetricsHttpTimeoutMs = 5000;
 
 // Between nodes (the mutual-TLS peer endpoint).
 inline constexpr int64_t kForwardDeadlineMs = 5000;       // a follower's Forward to the leader

@@ -60,6 +60,8 @@ std::string ContractBooks(std::string_view contract_id);
 std::string Book(std::string_view org);
 std::string JournalEntry(std::string_view org, uint64_t seq);
 std::string JournalPrefix(std::string_view org);
+// Whether `state_key` is a journal entry (journal/<org>/<seq>) of some book.
+bool IsJournalEntry(std::string_view state_key);
 std::string JournalByContract(std::string_view org, std::string_view contract_id, uint64_t seq);
 std::string JournalByContractPrefix(std::string_view org, std::string_view contract_id);
 std::string PeriodChange(std::string_view org, uint64_t seq);

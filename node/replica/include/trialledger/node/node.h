@@ -99,6 +99,9 @@ class Node {
   RaftView raft_view() const;
   // True if one of the certificate `identities` names a node of the ledger that is not removed.
   bool IsPeerNode(const std::vector<std::string>& identities) const;
+  // This node's metrics in the Prometheus text format, read now (docs/operations.md lists them).
+  // Thread-safe; for the metrics endpoint.
+  std::string MetricsText() const;
 
  private:
   explicit Node(std::unique_ptr<Replica> replica);
