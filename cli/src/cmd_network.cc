@@ -14,16 +14,31 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
       "init", "Write keys, genesis and node configs for a network on this machine");
   init->add_option("--out", options->out_dir, "folder to create (must be absent or empty)")
       ->required();
-  init->add_option("--nodes", options->nodes, "number of nodes")->capture_default_str();
+  CLI::Option* spec = init->add_option(
+      "--spec", options->spec_path,
+      "a network spec file: organisations, members, nodes, account maps, auditor grants "
+      "(network-config/, docs/network-config.md); instead of the flags below");
+  init->add_option("--nodes", options->nodes, "number of nodes")
+      ->capture_default_str()
+      ->excludes(spec);
   init->add_option("--orgs", options->orgs,
                    "organisations as kind:name (kind: sponsor, cro, auditor)")
       ->delimiter(',')
-      ->capture_default_str();
-  init->add_option("--chain-id", options->chain_id, "network name")->capture_default_str();
-  init->add_option("--host", options->host, "address the nodes listen on")->capture_default_str();
+      ->capture_default_str()
+      ->excludes(spec);
+  init->add_option("--chain-id", options->chain_id, "network name")
+      ->capture_default_str()
+      ->excludes(spec);
+  init->add_option("--host", options->host, "address the nodes listen on")
+      ->capture_default_str()
+      ->excludes(spec);
   init->add_option("--base-port", options->base_port,
                    "client port of node1; node N gets base+N-1, and peer port base+nodes+N-1")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->excludes(spec);
+  init->footer(
+      "Examples:\n  trialledger network init --out net --nodes 3\n"
+      "  trialledger network init --spec network-config/two-party-3-nodes.toml --out net");
   init->callback([&context, options] {
     options->genesis_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
@@ -54,6 +69,8 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                {"members", members}},
           context.format());
   });
+
+  AddNetworkProcessCommands(*network, context);
 
   auto add_node = std::make_shared<AddNodeOptions>();
   CLI::App* add = network->add_subcommand(

@@ -30,6 +30,9 @@ void AddInvoiceCommands(CLI::App& app, Context& context);
 void AddSponsorBooksCommands(CLI::App& app, Context& context);
 // `journal follow` (and the exports of docs/erp.md). REQUIRES: called on the `journal` group.
 void AddJournalStreamCommands(CLI::App& journal, Context& context);
+// `network up|down|status DIR`: the local nodes of a `network init` folder as background
+// processes (cmd_network_up.cc).
+void AddNetworkProcessCommands(CLI::App& network, Context& context);
 // `erp sync`: a book into a PostgreSQL GL interface table (docs/erp.md).
 void AddErpCommands(CLI::App& app, Context& context);
 void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)

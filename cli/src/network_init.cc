@@ -1,7 +1,10 @@
 #include "network_init.h"
 
+#include "network_spec.h"
+
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
@@ -12,6 +15,7 @@
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/roles.h"
 #include "trialledger/sdk/tls.h"
+#include "trialledger/sdk/toml_reader.h"
 
 namespace tl::cli {
 namespace {
@@ -21,131 +25,60 @@ namespace fs = std::filesystem;
 constexpr int kCaValidityDays = 3650;
 constexpr int kNodeCertificateValidityDays = 825;
 
-struct MemberTemplate {
-  std::string_view suffix;
-  std::vector<std::string_view> roles;
-};
-
-// The members a newcomer needs to run a trial end to end, per kind of organisation.
-std::vector<MemberTemplate> MembersFor(v1::OrgKind kind) {
-  switch (kind) {
-    case v1::ORG_KIND_SPONSOR:
-      return {{"admin", {roles::kAdmin}},
-              {"finance", {roles::kFinance}},
-              {"clinops", {roles::kClinops}}};
-    case v1::ORG_KIND_CRO:
-      return {{"admin", {roles::kAdmin}},     {"finance", {roles::kFinance}},
-              {"clinops", {roles::kClinops}}, {"edc", {roles::kOracleEdc}},
-              {"ctms", {roles::kOracleCtms}}, {"cost", {roles::kOracleCost}}};
-    default:
-      return {{"admin", {roles::kAdmin}}, {"auditor", {roles::kAuditor}}};
-  }
-}
-
-absl::StatusOr<v1::Organization> ParseOrgSpec(std::string_view spec) {
+absl::StatusOr<v1::Organization> ParseOrgFlag(std::string_view spec) {
   size_t colon = spec.find(':');
   if (colon == std::string_view::npos) {
     return absl::InvalidArgumentError(
         StrCat("--orgs entry '", spec, "' must be kind:name, e.g. sponsor:acme-bio"));
   }
-  std::string_view kind = spec.substr(0, colon);
-  v1::Organization org;
-  org.set_name(std::string(spec.substr(colon + 1)));
-  if (kind == "sponsor") {
-    org.set_kind(v1::ORG_KIND_SPONSOR);
-  } else if (kind == "cro") {
-    org.set_kind(v1::ORG_KIND_CRO);
-  } else if (kind == "auditor") {
-    org.set_kind(v1::ORG_KIND_AUDITOR);
-  } else {
+  absl::StatusOr<v1::OrgKind> kind = ParseOrgKind(spec.substr(0, colon));
+  if (!kind.ok()) {
     return absl::InvalidArgumentError(
         StrCat("--orgs entry '", spec, "': kind must be sponsor, cro or auditor"));
   }
+  v1::Organization org;
+  org.set_name(std::string(spec.substr(colon + 1)));
+  org.set_kind(*kind);
   return org;
-}
-
-// A sample chart of ERP codes for a new network's books (docs/books.md), so the reports show
-// codes from the start; an organisation replaces them with `trialledger books set-account-map`.
-void AddSampleAccountMap(v1::Organization& org) {
-  static constexpr std::pair<std::string_view, std::string_view> kCro[] = {
-      {"accounts_receivable", "1200"},
-      {"cash", "1000"},
-      {"contract_balance", "1250"},
-      {"pass_through_receivable", "1270"},
-      {"accrued_investigator_payments", "2150"},
-      {"revenue_services", "4000"},
-      {"revenue_reimbursed", "4100"},
-      {"reimbursable_expense", "5100"}};
-  static constexpr std::pair<std::string_view, std::string_view> kSponsor[] = {
-      {"accounts_payable", "2000"},       {"accrued_clinical_costs", "2100"},
-      {"accrued_holdback", "2110"},       {"cash", "1000"},
-      {"prepaid_clinical_costs", "1400"}, {"rd_expense", "6100"}};
-  std::vector<std::pair<std::string_view, std::string_view>> codes;
-  if (org.kind() == v1::ORG_KIND_CRO) codes.assign(std::begin(kCro), std::end(kCro));
-  if (org.kind() == v1::ORG_KIND_SPONSOR) codes.assign(std::begin(kSponsor), std::end(kSponsor));
-  std::sort(codes.begin(), codes.end());
-  for (const auto& [account, code] : codes) {
-    v1::AccountCode* entry = org.add_account_map();
-    entry->set_account(std::string(account));
-    entry->set_erp_code(std::string(code));
-  }
 }
 
 absl::Status WriteText(const fs::path& path, std::string_view text, unsigned mode) {
   return WriteNewFile(path.string(), text, mode);
 }
 
-absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
-  if (options.nodes < 1 || options.nodes > 64) {
-    return absl::InvalidArgumentError("--nodes must be between 1 and 64");
-  }
-  if (options.base_port < 1 || options.base_port + 2 * options.nodes > 65535) {
-    return absl::InvalidArgumentError("--base-port leaves no room for the nodes' ports");
-  }
-  fs::path out(options.out_dir);
+absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkSpec& spec, const std::string& out_dir) {
+  if (absl::Status valid = ValidateNetworkSpec(spec); !valid.ok()) return valid;
+  fs::path out(out_dir);
   std::error_code error;
   if (fs::exists(out) && !fs::is_empty(out, error)) {
     return absl::AlreadyExistsError(
-        StrCat(options.out_dir, " exists and is not empty; refusing to overwrite a network"));
+        StrCat(out_dir, " exists and is not empty; refusing to overwrite a network"));
   }
   v1::Genesis genesis;
-  genesis.set_chain_id(options.chain_id);
-  genesis.set_genesis_time_ms(options.genesis_time_ms);
-  std::vector<const v1::Organization*> node_orgs;
-  for (const std::string& spec : options.orgs) {
-    absl::StatusOr<v1::Organization> org = ParseOrgSpec(spec);
-    if (!org.ok()) return org.status();
-    absl::Status valid = ValidateOrganization(*org);
-    if (!valid.ok()) return valid;
-    AddSampleAccountMap(*org);
-    *genesis.add_organizations() = *org;
-  }
-  absl::Status chain_valid = ValidateName(options.chain_id, "--chain-id");
-  if (!chain_valid.ok()) return chain_valid;
-  for (const v1::Organization& org : genesis.organizations()) {
-    if (org.kind() != v1::ORG_KIND_AUDITOR) node_orgs.push_back(&org);
-  }
-  if (node_orgs.empty()) return absl::InvalidArgumentError("no sponsor or CRO org to run nodes");
+  genesis.set_chain_id(spec.chain_id);
+  genesis.set_genesis_time_ms(spec.genesis_time_ms);
+  for (const OrgSpec& org : spec.orgs)
+    *genesis.add_organizations() = org.org;
 
   fs::create_directories(out / "keys", error);
   if (error)
     return absl::InternalError(StrCat("cannot create ", out.string(), ": ", error.message()));
   NetworkLayout layout;
-  for (const v1::Organization& org : genesis.organizations()) {
-    for (const MemberTemplate& spec : MembersFor(org.kind())) {
-      KeyFile key{StrCat(org.name(), "-", spec.suffix), GenerateKeyPair()};
+  for (const OrgSpec& org : spec.orgs) {
+    for (const MemberSpec& spec_member : org.members) {
+      KeyFile key{spec_member.name, GenerateKeyPair()};
       fs::path key_path = out / "keys" / StrCat(key.name, ".key");
       absl::Status written = WriteKeyFile(key_path.string(), key);
       if (!written.ok()) return written;
       v1::Member* member = genesis.add_members();
       member->set_name(key.name);
-      member->set_org(org.name());
+      member->set_org(org.org.name());
       member->set_public_key(key.keys.public_key);
       NetworkLayout::MemberEntry entry{
-          key.name, org.name(), key_path.string(), ToHex(key.keys.public_key), {}};
-      for (std::string_view role : spec.roles) {
-        member->add_roles(std::string(role));
-        entry.roles.emplace_back(role);
+          key.name, org.org.name(), key_path.string(), ToHex(key.keys.public_key), {}};
+      for (const std::string& role : spec_member.roles) {
+        member->add_roles(role);
+        entry.roles.push_back(role);
       }
       layout.members.push_back(std::move(entry));
     }
@@ -153,27 +86,26 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
   // The network's certificate authority for mutual TLS between nodes. Its key signs node
   // certificates; keep it offline once the network is set up.
   fs::create_directories(out / "tls", error);
-  absl::StatusOr<PemPair> ca = CreateCertificateAuthority(options.chain_id, kCaValidityDays);
+  absl::StatusOr<PemPair> ca = CreateCertificateAuthority(spec.chain_id, kCaValidityDays);
   if (!ca.ok()) return ca.status();
   layout.tls_ca = (out / "tls" / "ca.crt").string();
   absl::Status ca_written = WriteText(layout.tls_ca, ca->certificate_pem, 0644);
   if (ca_written.ok()) ca_written = WriteText(out / "tls" / "ca.key", ca->private_key_pem, 0600);
   if (!ca_written.ok()) return ca_written;
-  for (int i = 0; i < options.nodes; ++i) {
-    const v1::Organization& org = *node_orgs[i % node_orgs.size()];
-    KeyFile key{StrCat("node", i + 1), GenerateKeyPair()};
+  for (const NodeSpec& node_spec : spec.nodes) {
+    KeyFile key{node_spec.name, GenerateKeyPair()};
     fs::path key_path = out / "keys" / StrCat(key.name, ".key");
     absl::Status written = WriteKeyFile(key_path.string(), key);
     if (!written.ok()) return written;
     v1::NodeInfo* node = genesis.add_nodes();
     node->set_name(key.name);
-    node->set_org(org.name());
+    node->set_org(node_spec.org);
     node->set_public_key(key.keys.public_key);
-    node->set_address(StrCat(options.host, ":", options.base_port + i));
-    node->set_peer_address(StrCat(options.host, ":", options.base_port + options.nodes + i));
+    node->set_address(StrCat(node_spec.host, ":", node_spec.port));
+    node->set_peer_address(StrCat(node_spec.host, ":", node_spec.peer_port));
 
     absl::StatusOr<PemPair> certificate =
-        IssueNodeCertificate(*ca, key.name, options.host, kNodeCertificateValidityDays);
+        IssueNodeCertificate(*ca, key.name, node_spec.host, kNodeCertificateValidityDays);
     if (!certificate.ok()) return certificate.status();
     fs::path tls_cert = out / "tls" / StrCat(key.name, ".crt");
     fs::path tls_key = out / "tls" / StrCat(key.name, ".key");
@@ -196,7 +128,7 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
     absl::Status config_written =
         WriteText(node_dir / "node.toml", node::FormatNodeConfig(config), 0644);
     if (!config_written.ok()) return config_written;
-    layout.nodes.push_back({key.name, org.name(), (node_dir / "node.toml").string(),
+    layout.nodes.push_back({key.name, node_spec.org, (node_dir / "node.toml").string(),
                             node->address(), node->peer_address(), (node_dir / "data").string(),
                             tls_cert.string(), tls_key.string()});
   }
@@ -206,6 +138,39 @@ absl::StatusOr<NetworkLayout> WriteNetwork(const NetworkInitOptions& options) {
   absl::Status genesis_written = WriteText(layout.genesis, FormatGenesis(genesis), 0644);
   if (!genesis_written.ok()) return genesis_written;
   return layout;
+}
+
+// The spec's grants with the key each is signed with: the book's finance member (GrantAccess is
+// a finance or admin action of the book's organisation), else its admin.
+// `text` as a TOML basic string, quoted and escaped as toml++ writes it.
+std::string TomlString(const std::string& text) {
+  std::ostringstream out;
+  out << toml::value<std::string>(text);
+  return out.str();
+}
+
+absl::Status WriteGrants(const NetworkSpec& spec, const std::string& out_dir) {
+  std::string text =
+      "# The auditor grants of the network spec. `trialledger network up` submits each one the\n"
+      "# network does not hold yet, signed with signer_key, once the nodes have a leader.\n";
+  for (const GrantSpec& grant : spec.grants) {
+    std::string signer;
+    for (const OrgSpec& org : spec.orgs) {
+      if (org.org.name() != grant.book) continue;
+      for (const std::string_view role : {roles::kFinance, roles::kAdmin}) {
+        for (const MemberSpec& member : org.members) {
+          if (signer.empty() &&
+              std::find(member.roles.begin(), member.roles.end(), role) != member.roles.end()) {
+            signer = member.name;
+          }
+        }
+      }
+    }
+    text += StrCat("\n[[grants]]\nauditor = ", TomlString(grant.auditor),
+                   "\nbook = ", TomlString(grant.book),
+                   "\nsigner_key = ", TomlString(StrCat("keys/", signer, ".key")), "\n");
+  }
+  return WriteText(fs::path(out_dir) / "grants.toml", text, 0644);
 }
 
 }  // namespace
@@ -264,9 +229,46 @@ absl::StatusOr<AddedNode> AddNodeFiles(const AddNodeOptions& options) {
                    ToHex(key.keys.public_key)};
 }
 
+absl::StatusOr<NetworkSpec> SpecFromFlags(const NetworkInitOptions& options) {
+  if (options.nodes < 1 || options.nodes > 64) {
+    return absl::InvalidArgumentError("--nodes must be between 1 and 64");
+  }
+  if (options.base_port < 1 || options.base_port + 2 * options.nodes > 65535) {
+    return absl::InvalidArgumentError("--base-port leaves no room for the nodes' ports");
+  }
+  if (absl::Status chain = ValidateName(options.chain_id, "--chain-id"); !chain.ok()) return chain;
+  NetworkSpec spec;
+  spec.chain_id = options.chain_id;
+  spec.genesis_time_ms = options.genesis_time_ms;
+  std::vector<std::string> node_orgs;
+  for (const std::string& flag : options.orgs) {
+    absl::StatusOr<v1::Organization> org = ParseOrgFlag(flag);
+    if (!org.ok()) return org.status();
+    if (absl::Status valid = ValidateOrganization(*org); !valid.ok()) return valid;
+    AddSampleAccountMap(*org);
+    if (org->kind() != v1::ORG_KIND_AUDITOR) node_orgs.push_back(org->name());
+    spec.orgs.push_back({*org, DefaultMembers(*org)});
+  }
+  if (node_orgs.empty()) return absl::InvalidArgumentError("no sponsor or CRO org to run nodes");
+  for (int i = 0; i < options.nodes; ++i) {
+    spec.nodes.push_back({StrCat("node", i + 1), node_orgs[i % node_orgs.size()], options.host,
+                          options.base_port + i, options.base_port + options.nodes + i});
+  }
+  return spec;
+}
+
 absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options) {
+  absl::StatusOr<NetworkSpec> spec =
+      options.spec_path.empty() ? SpecFromFlags(options) : ReadNetworkSpecFile(options.spec_path);
+  // A bad spec writes nothing: it is refused before the folder is touched.
+  if (!spec.ok()) return spec.status();
+  if (spec->genesis_time_ms == 0) spec->genesis_time_ms = options.genesis_time_ms;
   bool existed = fs::exists(options.out_dir);
-  absl::StatusOr<NetworkLayout> layout = WriteNetwork(options);
+  absl::StatusOr<NetworkLayout> layout = WriteNetwork(*spec, options.out_dir);
+  if (layout.ok() && !spec->grants.empty()) {
+    absl::Status grants = WriteGrants(*spec, options.out_dir);
+    if (!grants.ok()) layout = grants;
+  }
   if (!layout.ok() && layout.status().code() != absl::StatusCode::kAlreadyExists) {
     // Leave nothing half-written: remove what this run created.
     std::error_code ignored;

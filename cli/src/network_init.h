@@ -5,6 +5,7 @@
 //   OUT/nodes/<node>/node.toml                          (data in OUT/nodes/<node>/data)
 //   OUT/tls/ca.crt, ca.key                              the network CA for node-to-node mTLS
 //   OUT/tls/<node>.crt, <node>.key                      each node's certificate (key 0600)
+//   OUT/grants.toml                                     the spec's auditor grants, for `network up`
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,8 @@ namespace tl::cli {
 
 struct NetworkInitOptions {
   std::string out_dir;
+  // A network spec file (network_spec.h); when given, the flags below are not used.
+  std::string spec_path;
   int nodes = 1;
   // "kind:name", kind one of sponsor, cro, auditor.
   std::vector<std::string> orgs = {"sponsor:acme-bio", "cro:northwind-cro"};

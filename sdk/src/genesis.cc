@@ -18,33 +18,6 @@
 namespace tl {
 namespace {
 
-absl::StatusOr<v1::OrgKind> ParseOrgKind(std::string_view kind) {
-  if (kind == "sponsor") return v1::ORG_KIND_SPONSOR;
-  if (kind == "cro") return v1::ORG_KIND_CRO;
-  if (kind == "auditor") return v1::ORG_KIND_AUDITOR;
-  return absl::InvalidArgumentError(
-      StrCat("kind '", kind, "' is not one of sponsor, cro, auditor"));
-}
-
-// Calls `read` for each table of the array `key`; arrays of tables only.
-template <typename Read>
-absl::Status ForEachTable(const toml::table& root, std::string_view key, std::string_view origin,
-                          Read read) {
-  const toml::node* node = root.get(key);
-  if (node == nullptr) return absl::OkStatus();
-  const toml::array* array = node->as_array();
-  if (array == nullptr || !array->is_array_of_tables()) {
-    return absl::InvalidArgumentError(fmt::format("{}:{}:{}: '{}' must be [[{}]] tables", origin,
-                                                  node->source().begin.line,
-                                                  node->source().begin.column, key, key));
-  }
-  for (size_t i = 0; i < array->size(); ++i) {
-    absl::Status status = read(*array->get(i)->as_table(), i);
-    if (!status.ok()) return status;
-  }
-  return absl::OkStatus();
-}
-
 // account = "ERP code" lines, kept sorted by account. Whether the accounts are those of the
 // organisation's chart is the books' to say (docs/books.md).
 absl::Status ReadAccountCodes(const toml::table& codes, std::string_view origin,
@@ -67,25 +40,6 @@ absl::Status ReadAccountCodes(const toml::table& codes, std::string_view origin,
   }
   return absl::OkStatus();
 }
-
-// [organizations.account_map] of the `index`-th organization.
-absl::Status ReadAccountMap(const toml::table& organization, std::string_view origin, size_t index,
-                            v1::Organization* org) {
-  const toml::node* node = organization.get("account_map");
-  if (node == nullptr) return absl::OkStatus();
-  const std::string what = StrCat("organizations[", index, "].account_map");
-  const toml::table* codes = node->as_table();
-  if (codes == nullptr) {
-    return absl::InvalidArgumentError(
-        fmt::format("{}:{}:{}: {}: must be a table of account = \"ERP code\" lines", origin,
-                    node->source().begin.line, node->source().begin.column, what));
-  }
-  return ReadAccountCodes(*codes, origin, what, org->mutable_account_map());
-}
-
-}  // namespace
-
-namespace {
 
 // Where each record of a genesis file starts, so that a rule across records (a name or key used
 // twice) names the line of the record that breaks it.
@@ -172,6 +126,20 @@ absl::Status ValidateGenesis(const v1::Genesis& genesis) {
   return ValidateGenesisAt(genesis, nullptr);
 }
 
+absl::Status ReadOrganizationAccountMap(const toml::table& organization, std::string_view origin,
+                                        size_t index, v1::Organization* org) {
+  const toml::node* node = organization.get("account_map");
+  if (node == nullptr) return absl::OkStatus();
+  const std::string what = StrCat("organizations[", index, "].account_map");
+  const toml::table* codes = node->as_table();
+  if (codes == nullptr) {
+    return absl::InvalidArgumentError(
+        fmt::format("{}:{}:{}: {}: must be a table of account = \"ERP code\" lines", origin,
+                    node->source().begin.line, node->source().begin.column, what));
+  }
+  return ReadAccountCodes(*codes, origin, what, org->mutable_account_map());
+}
+
 absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_view origin) {
   absl::StatusOr<toml::table> parsed = ParseToml(text, origin);
   if (!parsed.ok()) return parsed.status();
@@ -199,7 +167,7 @@ absl::StatusOr<GenesisDocument> ParseGenesis(std::string_view text, std::string_
           if (parsed_kind.ok()) org->set_kind(*parsed_kind);
         }
         if (reader.status().ok()) reader.Check(ValidateOrganization(*org));
-        if (reader.status().ok()) reader.Check(ReadAccountMap(t, origin, i, org));
+        if (reader.status().ok()) reader.Check(ReadOrganizationAccountMap(t, origin, i, org));
         return reader.status();
       });
   if (!status.ok()) return status;

@@ -36,6 +36,14 @@ absl::Status ValidateName(std::string_view name, std::string_view what) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<v1::OrgKind> ParseOrgKind(std::string_view kind) {
+  if (kind == "sponsor") return v1::ORG_KIND_SPONSOR;
+  if (kind == "cro") return v1::ORG_KIND_CRO;
+  if (kind == "auditor") return v1::ORG_KIND_AUDITOR;
+  return absl::InvalidArgumentError(
+      StrCat("kind '", kind, "' is not one of sponsor, cro, auditor"));
+}
+
 std::string_view OrgKindName(v1::OrgKind kind) {
   switch (kind) {
     case v1::ORG_KIND_SPONSOR:

@@ -1,6 +1,7 @@
 #include "trialledger/sdk/toml_reader.h"
 
 #include <fmt/format.h>
+#include <algorithm>
 #include <limits>
 
 #include "trialledger/base/hex.h"
@@ -73,6 +74,21 @@ std::vector<std::string> TableReader::Strings(std::string_view key) {
     values.push_back(item.as_string()->get());
   }
   return values;
+}
+
+absl::Status RejectUnknownKeys(const toml::table& table,
+                               const std::vector<std::string_view>& allowed,
+                               std::string_view origin, std::string_view what) {
+  for (const auto& [key, value] : table) {
+    if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+    std::string known;
+    for (std::string_view name : allowed)
+      known += StrCat(known.empty() ? "" : ", ", name);
+    return absl::InvalidArgumentError(fmt::format(
+        "{}:{}:{}: {}: unknown field '{}' (expected one of {})", origin, value.source().begin.line,
+        value.source().begin.column, what, std::string_view(key.str()), known));
+  }
+  return absl::OkStatus();
 }
 
 void TableReader::Check(const absl::Status& status) {

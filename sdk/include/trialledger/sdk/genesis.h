@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "trialledger/sdk/protocol.h"
+#include "trialledger/sdk/toml_reader.h"
 
 namespace tl {
 
@@ -23,6 +24,10 @@ absl::StatusOr<GenesisDocument> ReadGenesisFile(const std::string& path);
 // Cross-record rules: unique names and keys, members and nodes in known organisations, an admin
 // in every organisation, at least one node.
 absl::Status ValidateGenesis(const v1::Genesis& genesis);
+// [organizations.account_map] of the `index`-th [[organizations]] table into `org` (genesis and
+// network spec files share the form); errors name origin:line:column.
+absl::Status ReadOrganizationAccountMap(const toml::table& organization, std::string_view origin,
+                                        size_t index, v1::Organization* org);
 // TOML text that ParseGenesis reads back to the same Genesis.
 std::string FormatGenesis(const v1::Genesis& genesis);
 

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "trialledger/sdk/protocol.h"
 
 namespace tl {
@@ -18,6 +19,8 @@ absl::Status ValidateOrganization(const v1::Organization& org);
 absl::Status ValidateMember(const v1::Member& member);
 absl::Status ValidateNode(const v1::NodeInfo& node);
 std::string_view OrgKindName(v1::OrgKind kind);
+// "sponsor", "cro", "auditor"; InvalidArgument naming the kinds otherwise.
+absl::StatusOr<v1::OrgKind> ParseOrgKind(std::string_view kind);
 
 // A node's Raft id: the first 8 bytes (big-endian) of a domain-separated BLAKE2b-256 of its
 // public key, never 0. Derived rather than assigned, so a new node knows its id before it has

@@ -43,4 +43,31 @@ class TableReader {
   absl::Status status_;
 };
 
+// Calls `read(table, index)` for each table of the array `key` (absent: none); an error if `key`
+// is not an array of tables.
+template <typename Read>
+absl::Status ForEachTable(const toml::table& root, std::string_view key, std::string_view origin,
+                          Read read) {
+  const toml::node* node = root.get(key);
+  if (node == nullptr) return absl::OkStatus();
+  const toml::array* array = node->as_array();
+  if (array == nullptr || !array->is_array_of_tables()) {
+    return absl::InvalidArgumentError(
+        std::string(origin) + ":" + std::to_string(node->source().begin.line) + ":" +
+        std::to_string(node->source().begin.column) + ": '" + std::string(key) + "' must be [[" +
+        std::string(key) + "]] tables");
+  }
+  for (size_t i = 0; i < array->size(); ++i) {
+    absl::Status status = read(*array->get(i)->as_table(), i);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+// An error naming origin:line:column of the first key of `table` not in `allowed` (a typo in a
+// file is refused rather than ignored).
+absl::Status RejectUnknownKeys(const toml::table& table,
+                               const std::vector<std::string_view>& allowed,
+                               std::string_view origin, std::string_view what);
+
 }  // namespace tl
