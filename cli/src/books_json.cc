@@ -11,9 +11,9 @@ namespace tl::cli {
 
 std::string Amount(int64_t minor, std::string_view currency, OutputFormat format) {
   return contracts::FormatDecimalMinor(minor, currency,
-                                       format == OutputFormat::kJson
-                                           ? contracts::DigitGrouping::kNone
-                                           : contracts::DigitGrouping::kThousands);
+                                       format == OutputFormat::kTable
+                                           ? contracts::DigitGrouping::kThousands
+                                           : contracts::DigitGrouping::kNone);
 }
 
 void CheckPeriod(const std::string& period, std::string_view flag) {

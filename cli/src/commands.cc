@@ -10,8 +10,9 @@ void AddAllCommands(CLI::App& app, Context& context) {
                  "the network CA certificate: nodes serve clients over TLS only")
       ->envname("TL_CA");
   app.add_option("--key", context.key_path, "key file to sign with")->envname("TL_KEY");
-  app.add_option("-o,--output", context.output, "output format")
-      ->check(CLI::IsMember({"table", "json"}))
+  app.add_option("-o,--output", context.output,
+                 "output format: aligned columns, JSON for programs, CSV for spreadsheets")
+      ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   app.add_option("--timeout", context.timeout_s,
                  "seconds to wait for a node's answer; a submission that waits longer for its "

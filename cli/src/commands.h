@@ -33,6 +33,13 @@ void AddJournalStreamCommands(CLI::App& journal, Context& context);
 // `network up|down|status DIR`: the local nodes of a `network init` folder as background
 // processes (cmd_network_up.cc).
 void AddNetworkProcessCommands(CLI::App& network, Context& context);
+// `completion bash` (cmd_completion.cc). REQUIRES: every other command was added first.
+void AddCompletionCommand(CLI::App& app);
+struct CliConfigFile;
+// `config show` (cmd_config.cc): `file` is the settings file main() loaded, `argv` the command
+// line.
+void AddConfigCommands(CLI::App& app, Context& context, const CliConfigFile& file,
+                       const std::vector<std::string>& argv);
 // `erp sync`: a book into a PostgreSQL GL interface table (docs/erp.md).
 void AddErpCommands(CLI::App& app, Context& context);
 void AddOracleCommands(CLI::App& app, Context& context);  // `oracle import` (docs/feeds.md)

@@ -14,7 +14,9 @@
 namespace tl::cli {
 
 OutputFormat Context::format() const {
-  return output == "json" ? OutputFormat::kJson : OutputFormat::kTable;
+  if (output == "json") return OutputFormat::kJson;
+  if (output == "csv") return OutputFormat::kCsv;
+  return OutputFormat::kTable;
 }
 
 ClientOptions Context::client_options(int64_t deadline_ms) {

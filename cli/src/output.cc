@@ -1,9 +1,11 @@
 #include "output.h"
 
+#include <algorithm>
 #include <iostream>
 #include <vector>
 
 #include "trialledger/base/str_cat.h"
+#include "trialledger/export/csv.h"
 #include "trialledger/sdk/protocol.h"
 
 namespace tl::cli {
@@ -73,10 +75,76 @@ void PrintObject(const Json& object) {
   }
 }
 
+// Columns in the order they first appear, over every row.
+std::vector<std::string> ColumnsOf(const std::vector<Json>& rows) {
+  std::vector<std::string> columns;
+  for (const Json& row : rows) {
+    for (const auto& [key, unused] : row.items()) {
+      if (std::find(columns.begin(), columns.end(), key) == columns.end()) columns.push_back(key);
+    }
+  }
+  return columns;
+}
+
+void PrintCsvRows(const std::vector<Json>& rows) {
+  const std::vector<std::string> columns = ColumnsOf(rows);
+  std::cout << journal_export::CsvRecord(columns);
+  for (const Json& row : rows) {
+    std::vector<std::string> fields;
+    for (const std::string& column : columns) {
+      const Json cell = row.value(column, Json());
+      fields.push_back(cell.is_null() ? "" : Cell(cell));
+    }
+    std::cout << journal_export::CsvRecord(fields);
+  }
+}
+
+void PrintCsv(const Json& value) {
+  if (IsTable(value)) {
+    PrintCsvRows(std::vector<Json>(value.begin(), value.end()));
+    return;
+  }
+  if (!value.is_object()) {
+    std::cout << journal_export::CsvRecord({value.is_array() && value.empty() ? "" : Cell(value)});
+    return;
+  }
+  Json scalars = Json::object();
+  std::vector<std::string> tables;
+  for (const auto& [key, field] : value.items()) {
+    if (IsTable(field)) {
+      tables.push_back(key);
+    } else if (!field.is_array() || !field.empty()) {
+      scalars[key] = field;
+    }
+  }
+  if (tables.empty()) {
+    std::cout << journal_export::CsvRecord({"field", "value"});
+    for (const auto& [key, field] : scalars.items()) {
+      std::cout << journal_export::CsvRecord({key, Cell(field)});
+    }
+    return;
+  }
+  std::vector<Json> rows;
+  for (const std::string& table : tables) {
+    for (const Json& row : value[table]) {
+      Json out = Json::object();
+      if (tables.size() > 1) out["section"] = table;
+      for (const auto& [key, field] : scalars.items())
+        out[key] = field;
+      for (const auto& [key, field] : row.items())
+        out[key] = field;
+      rows.push_back(std::move(out));
+    }
+  }
+  PrintCsvRows(rows);
+}
+
 }  // namespace
 
 void Print(const Json& value, OutputFormat format) {
-  if (format == OutputFormat::kJson) {
+  if (format == OutputFormat::kCsv) {
+    PrintCsv(value);
+  } else if (format == OutputFormat::kJson) {
     std::cout << value.dump(2) << "\n";
   } else if (IsTable(value)) {
     PrintTable(value);

@@ -724,6 +724,41 @@ TEST_F(BooksTest, ExportsPassTheirOwnToolsAndTieToTheTrialBalance) {
     for (const std::string& period : periods) {
       const json balance =
           RunJson(reader, {"report", "trial-balance", "--book", book, "--period", period});
+      // The same report as CSV for a spreadsheet: a record per account, each with the report's
+      // own fields first, amounts as plain decimals.
+      CommandResult csv =
+          Run(reader, {"report", "trial-balance", "--book", book, "--period", period, "-o", "csv"});
+      ASSERT_EQ(csv.exit_code, 0) << csv.err;
+      std::vector<std::map<std::string, std::string>> records;
+      {
+        std::istringstream in(csv.out);
+        std::string line;
+        std::vector<std::string> header;
+        while (std::getline(in, line)) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          std::vector<std::string> fields;
+          for (size_t at = 1; at < line.size();) {  // every field is quoted; none holds a quote
+            const size_t end = line.find('"', at);
+            fields.push_back(line.substr(at, end - at));
+            at = end + 3;
+          }
+          if (header.empty()) {
+            header = fields;
+            continue;
+          }
+          std::map<std::string, std::string> record;
+          for (size_t i = 0; i < header.size() && i < fields.size(); ++i)
+            record[header[i]] = fields[i];
+          records.push_back(std::move(record));
+        }
+      }
+      ASSERT_EQ(records.size(), balance["accounts"].size()) << csv.out;
+      for (size_t i = 0; i < records.size(); ++i) {
+        EXPECT_EQ(records[i]["book"], book);
+        EXPECT_EQ(records[i]["period"], period);
+        EXPECT_EQ(records[i]["account"], balance["accounts"][i]["account"]);
+        EXPECT_EQ(records[i]["balance"], balance["accounts"][i]["balance"]) << csv.out;
+      }
       std::map<std::string, std::string> expected;
       for (const json& account : balance["accounts"]) {
         const std::string amount =

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <fstream>
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "local_network.h"
@@ -147,6 +150,53 @@ TEST_F(CliTest, MembersAreManagedByTheirOrganisationsAdmin) {
   // Refused from the next block on, already when the CLI reads the member's nonce with it.
   ExpectOneLineFailure(Run({"--key", dir.Sub("monitor.key"), "tx", "note", "after"}),
                        "of 'northwind-cro' was revoked at block");
+}
+
+TEST_F(CliTest, ASettingsFileSparesTheFlagsAndConfigShowSaysWhereEachCameFrom) {
+  testing::TempDir dir;
+  const std::string config = dir.Sub("config.toml");
+  std::ofstream(config) << "node = \"" << network_.address(0) << "\"\nca = \"" << network_.ca_path()
+                        << "\"\nkey = \"" << network_.member_key_path("acme-bio-admin")
+                        << "\"\noutput = \"json\"\n";
+  const std::string cli = testing::BinDir() + "/trialledger";
+  // No flags at all: node, CA, key and output come from the file.
+  CommandResult note =
+      testing::RunCommand({cli, "tx", "note", "from the settings file"}, {"TL_CONFIG=" + config});
+  ASSERT_EQ(note.exit_code, 0) << note.err;
+  EXPECT_EQ(json::parse(note.out)["status"], "committed");
+  CommandResult shown = testing::RunCommand({cli, "config", "show", "--timeout", "5"},
+                                            {"TL_CONFIG=" + config, "TL_KEY=/elsewhere.key"});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  std::map<std::string, json> settings;
+  const json parsed =
+      json::parse(shown.out);  // kept: a range-for over a temporary's member dangles
+  for (const json& row : parsed["settings"])
+    settings[row["setting"].get<std::string>()] = row;
+  EXPECT_EQ(settings["node"]["source"], "file " + config);
+  EXPECT_EQ(settings["key"]["source"], "environment TL_KEY");
+  EXPECT_EQ(settings["key"]["value"], "/elsewhere.key");
+  EXPECT_EQ(settings["timeout"]["source"], "flag --timeout");
+  EXPECT_EQ(settings["timeout"]["value"], "5");
+  // A typo in the file is refused with its line, not ignored.
+  std::ofstream(config) << "node = \"x\"\nouput = \"json\"\n";
+  ExpectOneLineFailure(testing::RunCommand({cli, "status"}, {"TL_CONFIG=" + config}),
+                       config + ":2:9: trialledger config: unknown field 'ouput'");
+}
+
+TEST_F(CliTest, BashCompletionKnowsEveryCommandAndFlag) {
+  testing::TempDir dir;
+  CommandResult script = Run({"completion", "bash"});
+  ASSERT_EQ(script.exit_code, 0) << script.err;
+  std::ofstream(dir.Sub("completion.sh")) << script.out;
+  // What bash offers after `trialledger network u` and `trialledger journal export --f`.
+  CommandResult offered = testing::RunCommand(
+      {"/bin/bash", "-c",
+       "source " + dir.Sub("completion.sh") +
+           "; COMP_WORDS=(trialledger network u); COMP_CWORD=2; _trialledger; "
+           "echo \"${COMPREPLY[@]}\"; COMP_WORDS=(trialledger -o json journal export --f); "
+           "COMP_CWORD=5; _trialledger; echo \"${COMPREPLY[@]}\""});
+  ASSERT_EQ(offered.exit_code, 0) << offered.err;
+  EXPECT_EQ(offered.out, "up\n--format\n");
 }
 
 TEST_F(CliTest, ErrorsAreOneLineWithNonZeroExit) {

@@ -1,6 +1,6 @@
 #include "csv_exports.h"
 
-#include <csv.h>
+#include "trialledger/export/csv.h"
 
 #include <cstdio>
 
@@ -9,20 +9,6 @@
 
 namespace tl::journal_export {
 namespace {
-
-// One CSV record: each field quoted (quotes doubled) by libcsv, CRLF-terminated as RFC 4180 says.
-std::string Record(const std::vector<std::string>& fields) {
-  std::string out;
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) out += ',';
-    const std::string& field = fields[i];
-    std::string quoted(csv_write(nullptr, 0, field.data(), field.size()), '\0');
-    csv_write(quoted.data(), quoted.size(), field.data(), field.size());
-    out += quoted;
-  }
-  out += "\r\n";
-  return out;
-}
 
 std::string Amount(int64_t minor, const std::string& currency) {
   return minor == 0 ? "" : Decimal(minor, currency);
@@ -62,34 +48,34 @@ const std::string& ErpAccount(const ExportLine& line) {
 }  // namespace
 
 std::string NetSuiteCsv(const ExportModel& model) {
-  std::string out = Record(
+  std::string out = CsvRecord(
       {"External ID", "Date", "Posting Period", "Account", "Debit", "Credit", "Memo", "Currency"});
   for (const ExportEntry& entry : model.entries) {
     const v1::JournalEntry& e = *entry.entry;
     const std::string memo = e.memo().empty() ? entry.kind : StrCat(entry.kind, ": ", e.memo());
     for (const ExportLine& line : entry.lines) {
-      out += Record({e.idempotency_key(), UsDate(entry.date_ms), NetSuitePeriod(e.period()),
-                     ErpAccount(line), Amount(line.debit_minor, line.currency),
-                     Amount(line.credit_minor, line.currency), memo, line.currency});
+      out += CsvRecord({e.idempotency_key(), UsDate(entry.date_ms), NetSuitePeriod(e.period()),
+                        ErpAccount(line), Amount(line.debit_minor, line.currency),
+                        Amount(line.credit_minor, line.currency), memo, line.currency});
     }
   }
   return out;
 }
 
 std::string OracleGlCsv(const ExportModel& model) {
-  std::string out =
-      Record({"STATUS", "ACCOUNTING_DATE", "USER_JE_SOURCE_NAME", "USER_JE_CATEGORY_NAME",
-              "CURRENCY_CODE", "ACTUAL_FLAG", "SEGMENT1", "ENTERED_DR", "ENTERED_CR", "REFERENCE1",
-              "REFERENCE4", "REFERENCE5", "REFERENCE10", "REFERENCE21", "REFERENCE22"});
+  std::string out = CsvRecord({"STATUS", "ACCOUNTING_DATE", "USER_JE_SOURCE_NAME",
+                               "USER_JE_CATEGORY_NAME", "CURRENCY_CODE", "ACTUAL_FLAG", "SEGMENT1",
+                               "ENTERED_DR", "ENTERED_CR", "REFERENCE1", "REFERENCE4", "REFERENCE5",
+                               "REFERENCE10", "REFERENCE21", "REFERENCE22"});
   for (const ExportEntry& entry : model.entries) {
     const v1::JournalEntry& e = *entry.entry;
     for (const ExportLine& line : entry.lines) {
-      out += Record({"NEW", SlashDate(entry.date_ms), "TrialLedger", entry.kind, line.currency, "A",
-                     ErpAccount(line), Amount(line.debit_minor, line.currency),
-                     Amount(line.credit_minor, line.currency),
-                     StrCat(model.book, " ", e.period()),  // the batch: one per book and period
-                     e.entry_id(), e.memo(), StrCat(line.account, " ", e.contract_id()),
-                     e.idempotency_key(), e.contract_id()});
+      out += CsvRecord({"NEW", SlashDate(entry.date_ms), "TrialLedger", entry.kind, line.currency,
+                        "A", ErpAccount(line), Amount(line.debit_minor, line.currency),
+                        Amount(line.credit_minor, line.currency),
+                        StrCat(model.book, " ", e.period()),  // the batch: one per book and period
+                        e.entry_id(), e.memo(), StrCat(line.account, " ", e.contract_id()),
+                        e.idempotency_key(), e.contract_id()});
     }
   }
   return out;
