@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
+#include "mobilisation_facts.h"
 #include "mobilisation_sow.h"
 #include "test_ledger.h"
 #include "trialledger/base/civil_date.h"
@@ -40,24 +41,7 @@ class JournalStreamTest : public ::testing::Test {
   static v1::Transaction Cost(testing::TxSigner& signer, const std::string& record, int64_t minor,
                               bool estimate) {
     return signer.Sign("cro-cost", [&](v1::TxBody& body) {
-      v1::FactBatch* batch = body.mutable_submit_facts();
-      batch->set_contract_id("mob");
-      v1::Fact* fact = batch->add_facts();
-      fact->set_source_system("erp");
-      fact->set_source_record_id(record);
-      const int64_t date = *ParseIsoDate("2023-06-30");
-      fact->set_source_timestamp_ms(date);
-      v1::Money* amount;
-      if (estimate) {
-        fact->mutable_estimate_at_completion()->set_date_ms(date);
-        amount = fact->mutable_estimate_at_completion()->mutable_amount();
-      } else {
-        fact->mutable_cost_incurred()->set_category("labour");
-        fact->mutable_cost_incurred()->set_date_ms(date);
-        amount = fact->mutable_cost_incurred()->mutable_amount();
-      }
-      amount->set_currency("USD");
-      amount->set_amount_minor(minor);
+      testing::SetMobilisationCostFact(body, record, minor, estimate);
     });
   }
   static const TestNetwork& ledger_network() {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <thread>
 
+#include "mobilisation_facts.h"
 #include "mobilisation_sow.h"
 #include "node_metrics.h"
 #include "test_ledger.h"
@@ -171,25 +172,8 @@ TEST(BlockTally, CountsResultsFactsAndJournalEntriesOfRealBlocks) {
   for (bool estimate : {true, false}) {
     before = entries();
     results = ledger.Apply({signer.Sign("cro-cost", [&](v1::TxBody& b) {
-      v1::FactBatch* batch = b.mutable_submit_facts();
-      batch->set_contract_id("mob");
-      v1::Fact* fact = batch->add_facts();
-      fact->set_source_system("erp");
-      fact->set_source_record_id(estimate ? "EAC-1" : "C-1");
-      const int64_t date = *ParseIsoDate("2023-06-30");
-      fact->set_source_timestamp_ms(date);
-      v1::Money* amount;
-      if (estimate) {
-        fact->mutable_estimate_at_completion()->set_date_ms(date);
-        amount = fact->mutable_estimate_at_completion()->mutable_amount();
-        amount->set_amount_minor(20'000'000);
-      } else {
-        fact->mutable_cost_incurred()->set_category("labour");
-        fact->mutable_cost_incurred()->set_date_ms(date);
-        amount = fact->mutable_cost_incurred()->mutable_amount();
-        amount->set_amount_minor(100'000);
-      }
-      amount->set_currency("USD");
+      testing::SetMobilisationCostFact(b, estimate ? "EAC-1" : "C-1",
+                                       estimate ? 20'000'000 : 100'000, estimate);
     })});
     ASSERT_EQ(results.size(), 1u);
     ASSERT_EQ(results[0].code(), v1::TX_OK) << results[0].message();
