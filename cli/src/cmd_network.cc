@@ -63,11 +63,19 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
                              {"key", member.key},
                              {"public_key", member.public_key}});
     }
-    Print(Json{{"genesis", layout.genesis},
-               {"tls_ca", layout.tls_ca},
-               {"nodes", nodes},
-               {"members", members}},
-          context.format());
+    Json out{{"genesis", layout.genesis},
+             {"tls_ca", layout.tls_ca},
+             {"nodes", nodes},
+             {"members", members}};
+    if (!layout.accrual_grids.empty()) {
+      Json grids = Json::array();
+      for (const auto& grid : layout.accrual_grids) {
+        grids.push_back(Json{
+            {"contract", grid.contract}, {"file", grid.file}, {"signer_key", grid.signer_key}});
+      }
+      out["accrual_grids"] = grids;
+    }
+    Print(out, context.format());
   });
 
   AddNetworkProcessCommands(*network, context);

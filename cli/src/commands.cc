@@ -3,7 +3,9 @@
 namespace tl::cli {
 
 void AddAllCommands(CLI::App& app, Context& context) {
-  app.add_option("--node", context.node_address, "node to talk to, HOST:PORT")
+  app.add_option("--node", context.node_address,
+                 "node to talk to, HOST:PORT; or a list HOST:PORT,HOST:PORT,...: the first "
+                 "that answers")
       ->envname("TL_NODE")
       ->capture_default_str();
   app.add_option("--ca", context.ca_path,
@@ -14,6 +16,9 @@ void AddAllCommands(CLI::App& app, Context& context) {
                  "output format: aligned columns, JSON for programs, CSV for spreadsheets")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
+  app.add_flag("--wide", context.wide,
+               "tables show every cell whole: full hashes and long text (default: hashes cut to "
+               "12 digits, cells to 60 characters)");
   app.add_option("--timeout", context.timeout_s,
                  "seconds to wait for a node's answer; a submission that waits longer for its "
                  "block ends with exit status 3, outcome unknown")

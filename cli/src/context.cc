@@ -9,14 +9,15 @@
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/limits.h"
+#include "trialledger/sdk/network_client.h"
 #include "trialledger/sdk/tx_builder.h"
 
 namespace tl::cli {
 
-OutputFormat Context::format() const {
+OutputStyle Context::format() const {
   if (output == "json") return OutputFormat::kJson;
   if (output == "csv") return OutputFormat::kCsv;
-  return OutputFormat::kTable;
+  return OutputStyle(OutputFormat::kTable, wide);
 }
 
 ClientOptions Context::client_options(int64_t deadline_ms) {
@@ -42,8 +43,27 @@ ClientOptions Context::client_options(int64_t deadline_ms) {
 }
 
 LedgerClient& Context::client() {
-  if (client_ == nullptr) client_ = LedgerClient::Connect(node_address, client_options());
-  return *client_;
+  if (client_ != nullptr) return *client_;
+  const std::vector<std::string> nodes = SplitAddresses(node_address);
+  if (nodes.size() <= 1) {
+    client_ = LedgerClient::Connect(node_address, client_options());
+    connected_address_ = node_address;
+    return *client_;
+  }
+  // A list: the first node that answers, so that a command goes on while a node is down (a
+  // follower forwards a submission to the leader). Each is asked for its status, briefly.
+  std::string why;
+  for (const std::string& node : nodes) {
+    absl::Status answer =
+        LedgerClient::Connect(node, client_options(kNodeProbeMs))->GetStatus().status();
+    if (answer.ok()) {
+      client_ = LedgerClient::Connect(node, client_options());
+      connected_address_ = node;
+      return *client_;
+    }
+    why = std::string(answer.message());
+  }
+  throw CommandError{StrCat("none of the nodes ", node_address, " answers; the last: ", why)};
 }
 
 const KeyFile& Context::key() {
@@ -112,7 +132,7 @@ v1::SubmitTransactionResponse Context::Submit(const std::function<void(v1::TxBod
   // what to look up; in a script every failure below names the transaction itself.
   if (::isatty(STDERR_FILENO)) {
     std::fprintf(stderr, "trialledger: sending transaction %s to %s\n", tx_id.c_str(),
-                 node_address.c_str());
+                 connected_address_.c_str());
   }
   absl::StatusOr<v1::SubmitTransactionResponse> submitted =
       client().Submit(tx, /*wait_for_commit=*/true);

@@ -28,16 +28,21 @@ struct CommandError {
   int exit_code = kExitFailed;
 };
 
+// How long `client()` waits for each node of a --node list to answer before trying the next.
+inline constexpr int64_t kNodeProbeMs = 1500;
+
 class Context {
  public:
+  // HOST:PORT, or a comma-separated list of them: the first that answers is asked.
   std::string node_address = "127.0.0.1:7051";
   std::string ca_path;  // the network CA that issued the nodes' certificates
   std::string key_path;
   std::string output = "table";
+  bool wide = false;  // tables show every cell whole (--wide)
   uint64_t expiry_blocks = 100;
   int64_t timeout_s = 30;  // each call to a node, a submission's wait for its block included
 
-  OutputFormat format() const;
+  OutputStyle format() const;
   LedgerClient& client();
   // How to reach any node of the network: over TLS, verified against --ca.
   // `deadline_ms` 0: --timeout.
@@ -69,6 +74,7 @@ class Context {
  private:
   std::string ca_pem_;
   std::unique_ptr<LedgerClient> client_;
+  std::string connected_address_;  // the node of --node that client() reached
   std::unique_ptr<KeyFile> key_;
   std::map<std::string, std::string> signer_names_;
 };

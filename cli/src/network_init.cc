@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
+#include "trialledger/contracts/sow_text.h"
 #include "trialledger/node/config.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/genesis.h"
@@ -149,28 +152,68 @@ std::string TomlString(const std::string& text) {
   return out.str();
 }
 
+// The member of `org` that signs its book's actions: its finance member, else its admin.
+std::string BookSigner(const NetworkSpec& spec, const std::string& org_name) {
+  for (const std::string_view role : {roles::kFinance, roles::kAdmin}) {
+    for (const OrgSpec& org : spec.orgs) {
+      if (org.org.name() != org_name) continue;
+      for (const MemberSpec& member : org.members) {
+        if (std::find(member.roles.begin(), member.roles.end(), role) != member.roles.end()) {
+          return member.name;
+        }
+      }
+    }
+  }
+  return "";
+}
+
 absl::Status WriteGrants(const NetworkSpec& spec, const std::string& out_dir) {
   std::string text =
       "# The auditor grants of the network spec. `trialledger network up` submits each one the\n"
       "# network does not hold yet, signed with signer_key, once the nodes have a leader.\n";
   for (const GrantSpec& grant : spec.grants) {
-    std::string signer;
-    for (const OrgSpec& org : spec.orgs) {
-      if (org.org.name() != grant.book) continue;
-      for (const std::string_view role : {roles::kFinance, roles::kAdmin}) {
-        for (const MemberSpec& member : org.members) {
-          if (signer.empty() &&
-              std::find(member.roles.begin(), member.roles.end(), role) != member.roles.end()) {
-            signer = member.name;
-          }
-        }
-      }
-    }
+    const std::string signer = BookSigner(spec, grant.book);
     text += StrCat("\n[[grants]]\nauditor = ", TomlString(grant.auditor),
                    "\nbook = ", TomlString(grant.book),
                    "\nsigner_key = ", TomlString(StrCat("keys/", signer, ".key")), "\n");
   }
   return WriteText(fs::path(out_dir) / "grants.toml", text, 0644);
+}
+
+// Each accrual grid as DIR/accrual-grids/<contract>.json, in the form `books set-accrual-grid
+// --file` reads (docs/books.md).
+absl::Status WriteAccrualGrids(const NetworkSpec& spec, const std::string& out_dir,
+                               NetworkLayout& layout) {
+  const fs::path dir = fs::path(out_dir) / "accrual-grids";
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return absl::InternalError(StrCat(dir.string(), ": ", error.message()));
+  for (const AccrualGridSpec& spec_grid : spec.accrual_grids) {
+    const v1::SetAccrualGrid& grid = spec_grid.grid;
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    if (!grid.holdback_released_by().empty()) {
+      json["holdback_released_by"] = grid.holdback_released_by();
+    }
+    json["rates"] = nlohmann::ordered_json::array();
+    for (const v1::GridRate& rate : grid.rates()) {
+      nlohmann::ordered_json item = {{"kind", rate.kind()}};
+      if (!rate.visit_type().empty()) item["visit_type"] = rate.visit_type();
+      if (!rate.site().empty()) item["site"] = rate.site();
+      item["rate"] = contracts::FormatMoney(rate.rate_minor(), grid.currency());
+      item["payee"] = rate.payee();
+      if (rate.holdback_percent() != 0) item["holdback_percent"] = rate.holdback_percent();
+      json["rates"].push_back(std::move(item));
+    }
+    const fs::path file = dir / StrCat(grid.contract_id(), ".json");
+    if (absl::Status written = WriteText(file, json.dump(2) + "\n", 0644); !written.ok()) {
+      return written;
+    }
+    layout.accrual_grids.push_back(
+        {grid.contract_id(), file.string(),
+         (fs::path(out_dir) / "keys" / StrCat(BookSigner(spec, spec_grid.sponsor), ".key"))
+             .string()});
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -268,6 +311,10 @@ absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options) {
   if (layout.ok() && !spec->grants.empty()) {
     absl::Status grants = WriteGrants(*spec, options.out_dir);
     if (!grants.ok()) layout = grants;
+  }
+  if (layout.ok() && !spec->accrual_grids.empty()) {
+    absl::Status grids = WriteAccrualGrids(*spec, options.out_dir, *layout);
+    if (!grids.ok()) layout = grids;
   }
   if (!layout.ok() && layout.status().code() != absl::StatusCode::kAlreadyExists) {
     // Leave nothing half-written: remove what this run created.

@@ -42,6 +42,11 @@ struct NetworkLayout {
   std::string tls_ca;  // the network CA's certificate (its key beside it, 0600)
   std::vector<NodeEntry> nodes;
   std::vector<MemberEntry> members;
+  // The spec's accrual grids, one file each for `books set-accrual-grid --file`.
+  struct AccrualGridEntry {
+    std::string contract, file, signer_key;
+  };
+  std::vector<AccrualGridEntry> accrual_grids;
 };
 
 absl::StatusOr<NetworkLayout> InitNetwork(const NetworkInitOptions& options);

@@ -6,6 +6,8 @@
 #include <set>
 
 #include "trialledger/base/str_cat.h"
+#include "trialledger/books/books.h"
+#include "trialledger/contracts/sow_text.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/identity_rules.h"
@@ -22,7 +24,7 @@ std::string Place(std::string_view origin, const toml::source_position& where,
 }
 
 struct Places {
-  std::vector<toml::source_position> orgs, nodes, grants;
+  std::vector<toml::source_position> orgs, nodes, grants, accrual_grids;
   std::vector<std::vector<toml::source_position>> members;  // per org
 };
 
@@ -119,7 +121,60 @@ absl::Status ValidateAt(const NetworkSpec& spec, std::string_view origin, const 
       return fail(here, StrCat("book '", grant.book, "' is not a sponsor's or a CRO's"));
     }
   }
+  std::set<std::string> grid_contracts;
+  for (size_t i = 0; i < spec.accrual_grids.size(); ++i) {
+    const AccrualGridSpec& grid = spec.accrual_grids[i];
+    const std::string here = at(
+        places ? places->accrual_grids : std::vector<toml::source_position>{}, i, "accrual_grids");
+    if (absl::Status valid = ValidateName(grid.grid.contract_id(), "contract"); !valid.ok()) {
+      return fail(here, valid.message());
+    }
+    if (!grid_contracts.insert(grid.grid.contract_id()).second) {
+      return fail(here, StrCat("contract '", grid.grid.contract_id(), "' has a grid already"));
+    }
+    auto sponsor = kinds.find(grid.sponsor);
+    if (sponsor == kinds.end() || sponsor->second != v1::ORG_KIND_SPONSOR) {
+      return fail(here, StrCat("sponsor '", grid.sponsor, "' is not a sponsor organisation"));
+    }
+    if (grid.grid.rates().empty()) return fail(here, "no [[accrual_grids.rates]]");
+    if (absl::Status valid =
+            books::ValidateGrid(grid.grid.rates(), grid.grid.holdback_released_by());
+        !valid.ok()) {
+      return fail(here, valid.message());
+    }
+  }
   return absl::OkStatus();
+}
+
+// One [[accrual_grids.rates]] table: the fields of a grid file's rate (docs/books.md), the rate
+// as money text in the grid's one currency.
+absl::Status ReadGridRate(const toml::table& t, std::string_view origin, const std::string& what,
+                          v1::SetAccrualGrid& grid) {
+  if (absl::Status known = RejectUnknownKeys(
+          t, {"kind", "visit_type", "site", "rate", "payee", "holdback_percent"}, origin, what);
+      !known.ok()) {
+    return known;
+  }
+  TableReader reader(t, std::string(origin), what);
+  v1::GridRate* rate = grid.add_rates();
+  rate->set_kind(reader.String("kind"));
+  rate->set_visit_type(reader.String("visit_type", false));
+  rate->set_site(reader.String("site", false));
+  rate->set_payee(reader.String("payee"));
+  rate->set_holdback_percent(static_cast<int32_t>(reader.Integer("holdback_percent", 0, 0, 100)));
+  const std::string text = reader.String("rate");
+  if (!reader.status().ok()) return reader.status();
+  std::string currency, why;
+  std::optional<int64_t> minor = contracts::ParseMoneyText(text, &currency, &why);
+  if (!minor.has_value()) {
+    reader.Fail(*t.get("rate"), StrCat("rate '", text, "': ", why));
+  } else if (!grid.currency().empty() && currency != grid.currency()) {
+    reader.Fail(*t.get("rate"),
+                StrCat("rate in ", currency, "; the grid's other rates are in ", grid.currency()));
+  }
+  grid.set_currency(currency);
+  rate->set_rate_minor(minor.value_or(0));
+  return reader.status();
 }
 
 }  // namespace
@@ -180,8 +235,9 @@ absl::StatusOr<NetworkSpec> ParseNetworkSpec(std::string_view text, std::string_
   if (!parsed.ok()) return parsed.status();
   const toml::table& root = *parsed;
   if (absl::Status known = RejectUnknownKeys(
-          root, {"chain_id", "genesis_time_ms", "organizations", "nodes", "grants"}, origin,
-          "network spec");
+          root,
+          {"chain_id", "genesis_time_ms", "organizations", "nodes", "grants", "accrual_grids"},
+          origin, "network spec");
       !known.ok()) {
     return known;
   }
@@ -275,6 +331,26 @@ absl::StatusOr<NetworkSpec> ParseNetworkSpec(std::string_view text, std::string_
     grant.auditor = reader.String("auditor");
     grant.book = reader.String("book");
     return reader.status();
+  });
+  if (!status.ok()) return status;
+
+  status = ForEachTable(root, "accrual_grids", origin, [&](const toml::table& t, size_t i) {
+    const std::string what = StrCat("accrual_grids[", i, "]");
+    places.accrual_grids.push_back(t.source().begin);
+    if (absl::Status known = RejectUnknownKeys(
+            t, {"contract", "sponsor", "holdback_released_by", "rates"}, origin, what);
+        !known.ok()) {
+      return known;
+    }
+    TableReader reader(t, std::string(origin), what);
+    AccrualGridSpec& grid = spec.accrual_grids.emplace_back();
+    grid.grid.set_contract_id(reader.String("contract"));
+    grid.sponsor = reader.String("sponsor");
+    grid.grid.set_holdback_released_by(reader.String("holdback_released_by", false));
+    if (!reader.status().ok()) return reader.status();
+    return ForEachTable(t, "rates", origin, [&](const toml::table& r, size_t j) {
+      return ReadGridRate(r, origin, StrCat(what, ".rates[", j, "]"), grid.grid);
+    });
   });
   if (!status.ok()) return status;
   if (absl::Status valid = ValidateAt(spec, origin, &places); !valid.ok()) return valid;

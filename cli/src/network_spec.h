@@ -36,12 +36,23 @@ struct GrantSpec {
   std::string auditor, book;
 };
 
+// The sponsor's accrual settings for a contract the network will run: its own unit-cost grid
+// (docs/books.md, "The sponsor's unit-cost grid") instead of the CRO's measure. The contract
+// does not exist at init, so `network init` writes each as DIR/accrual-grids/<contract>.json, the
+// file `books set-accrual-grid` takes; the sponsor's finance member sets it once the contract is
+// proposed and before its first fact (the ledger refuses a first grid after a posting).
+struct AccrualGridSpec {
+  std::string sponsor;
+  v1::SetAccrualGrid grid;  // contract_id, currency, rates, holdback_released_by
+};
+
 struct NetworkSpec {
   std::string chain_id = "trialledger-local";
   int64_t genesis_time_ms = 0;
   std::vector<OrgSpec> orgs;
   std::vector<NodeSpec> nodes;
   std::vector<GrantSpec> grants;
+  std::vector<AccrualGridSpec> accrual_grids;
 };
 
 // The members a newcomer needs per kind of organisation, named "<org>-<suffix>".
@@ -54,7 +65,8 @@ absl::StatusOr<NetworkSpec> ParseNetworkSpec(std::string_view text, std::string_
 absl::StatusOr<NetworkSpec> ReadNetworkSpecFile(const std::string& path);
 
 // The rules a spec keeps beyond each field: names unique, every org with an admin, nodes run by a
-// sponsor or CRO, ports distinct and in range, grants from a book to an auditor.
+// sponsor or CRO, ports distinct and in range, grants from a book to an auditor, accrual grids of
+// a sponsor that keep the ledger's grid rules, one per contract.
 absl::Status ValidateNetworkSpec(const NetworkSpec& spec);
 
 }  // namespace tl::cli

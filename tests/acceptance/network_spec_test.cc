@@ -137,6 +137,30 @@ TEST_F(NetworkSpecTest, ASponsorWithTwoCrosWhoseBooksAreTheirOwn) {
                   As(net, address, "ledger-audit-auditor",
                      {"report", "trial-balance", "--book", "acme-bio", "--period", "2026-11"});
               EXPECT_EQ(sponsor_audited.exit_code, 0) << sponsor_audited.err;
+              // The spec's accrual grid for ACME-303 is the file `books set-accrual-grid` takes:
+              // set by the sponsor once the contract is approved, it is the contract's grid.
+              const std::string grid = net + "/accrual-grids/acme-303.json";
+              ASSERT_TRUE(std::filesystem::exists(grid));
+              const std::string sow =
+                  std::string(TL_NETWORK_CONFIG_DIR) + "/../contracts/templates/unit_priced.sow";
+              for (const auto& [member, args] :
+                   std::vector<std::pair<std::string, std::vector<std::string>>>{
+                       {"northwind-cro-finance", {"contract", "propose", sow, "--id", "acme-303"}},
+                       {"acme-bio-finance", {"contract", "accept", "acme-303"}},
+                       {"acme-bio-finance",
+                        {"books", "set-accrual-grid", "--contract", "acme-303", "--file", grid}}}) {
+                CommandResult result = As(net, address, member, args);
+                EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
+              }
+              CommandResult mirror =
+                  As(net, address, "acme-bio-finance",
+                     {"report", "mirror", "--contract", "acme-303", "-o", "json"});
+              EXPECT_EQ(mirror.exit_code, 0) << mirror.err;
+              // The harbor CRO may not set the sponsor's grid, even with the spec's file.
+              CommandResult harbor =
+                  As(net, address, "harbor-cro-finance",
+                     {"books", "set-accrual-grid", "--contract", "acme-303", "--file", grid});
+              EXPECT_EQ(harbor.exit_code, 1) << harbor.out;
             });
 }
 
@@ -145,6 +169,9 @@ TEST_F(NetworkSpecTest, ABadSpecNamesFileLineAndFieldAndWritesNothing) {
       "chain_id = \"n\"\n[[organizations]]\nname = \"a\"\nkind = \"sponsor\"\n";
   const std::string node =
       "[[nodes]]\nname = \"node1\"\norg = \"a\"\nport = 7001\npeer_port = 7002\n";
+  // Lines 10-13: a grid and its first rate, whose fields follow from line 14.
+  const std::string grid =
+      "[[accrual_grids]]\ncontract = \"k-1\"\nsponsor = \"a\"\n[[accrual_grids.rates]]\n";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {head + "colour = \"red\"\n" + node,
        "spec.toml:5:10: organizations[0]: unknown field 'colour'"},
@@ -159,6 +186,21 @@ TEST_F(NetworkSpecTest, ABadSpecNamesFileLineAndFieldAndWritesNothing) {
        "spec.toml:10:1: nodes[1]: 127.0.0.1:7001 is used twice"},
       {head + node + "[[grants]]\nauditor = \"a\"\nbook = \"a\"\n",
        "spec.toml:10:1: grants[0]: auditor 'a' is not an auditor organisation"},
+      {head + node + grid + "kind = \"subject_enrolled\"\nrate = \"USD 5.00\"\n",
+       "spec.toml:13:1: accrual_grids[0].rates[0]: 'payee' is missing"},
+      {head + node + grid + "kind = \"subject_enrolled\"\nrate = \"USD -5.00\"\npayee = \"a\"\n",
+       "spec.toml:10:1: accrual_grids[0]: rate 1 (subject_enrolled): the rate must be positive"},
+      {head + node + grid + "kind = \"first_patient_in\"\nrate = \"USD 5.00\"\npayee = \"a\"\n",
+       "spec.toml:10:1: accrual_grids[0]: rate 1 (first_patient_in): not a kind of fact the grid "
+       "prices"},
+      {head + node + grid + "kind = \"subject_enrolled\"\nrate = \"USD 5.00\"\npayee = \"a\"\n" +
+           "[[accrual_grids.rates]]\nkind = \"site_activated\"\nrate = \"EUR 5.00\"\npayee = "
+           "\"a\"\n",
+       "spec.toml:19:8: accrual_grids[0].rates[1]: rate in EUR; the grid's other rates are in USD"},
+      {head + node + "[[organizations]]\nname = \"c\"\nkind = \"cro\"\n" +
+           "[[accrual_grids]]\ncontract = \"k-1\"\nsponsor = \"c\"\n[[accrual_grids.rates]]\n" +
+           "kind = \"subject_enrolled\"\nrate = \"USD 5.00\"\npayee = \"a\"\n",
+       "spec.toml:13:1: accrual_grids[0]: sponsor 'c' is not a sponsor organisation"},
   };
   for (const auto& [text, expected] : cases) {
     const std::string spec = dir_.Sub("spec.toml");

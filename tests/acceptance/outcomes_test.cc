@@ -144,6 +144,37 @@ TEST_F(OutcomesTest, ATransactionOverTheLimitIsRefusedWithItsSizeAndTheLimit) {
       << result.err;
 }
 
+// --node takes a list: the first node that answers is asked, so a command goes on while a node
+// is down; when none answers, the command says so and names them.
+TEST_F(OutcomesTest, ANodeListGoesOnPastANodeThatIsDown) {
+  const int down = (network_->AwaitLeader() + 1) % network_->size();
+  ASSERT_EQ(network_->Stop(down), 0);
+  std::string list = network_->address(down);
+  for (int i = 0; i < network_->size(); ++i) {
+    if (i != down) list += "," + network_->address(i);
+  }
+  std::vector<std::string> argv = network_->CliArgs(0);
+  argv[2] = list;  // CliArgs: trialledger --node ADDRESS --ca CA
+  argv.insert(argv.end(), {"--key", network_->member_key_path("acme-bio-admin"), "tx", "note",
+                           "while a node is down", "-o", "json"});
+  CommandResult note = testing::RunCommand(argv);
+  EXPECT_EQ(note.exit_code, 0) << note.err;
+  if (note.exit_code == 0) {
+    EXPECT_EQ(json::parse(note.out)["status"], "committed");
+  }
+  network_->Start(down);
+
+  const std::string nowhere = "127.0.0.1:" + std::to_string(testing::FreePort()) +
+                              ",127.0.0.1:" + std::to_string(testing::FreePort());
+  argv = network_->CliArgs(0);
+  argv[2] = nowhere;
+  argv.insert(argv.end(), {"status"});
+  CommandResult none = testing::RunCommand(argv);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_NE(none.err.find("none of the nodes " + nowhere + " answers"), std::string::npos)
+      << none.err;
+}
+
 TEST_F(OutcomesTest, ExitCodesSayWhatKindOfFailureItWas) {
   EXPECT_EQ(Run("", {"facts", "list"}).exit_code, 2);  // --contract is required: usage
   EXPECT_EQ(Run("", {"--help"}).exit_code, 0);
