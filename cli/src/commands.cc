@@ -1,5 +1,7 @@
 #include "commands.h"
 
+#include "trialledger/base/str_cat.h"
+
 namespace tl::cli {
 
 void AddAllCommands(CLI::App& app, Context& context) {
@@ -17,8 +19,9 @@ void AddAllCommands(CLI::App& app, Context& context) {
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
   app.add_flag("--wide", context.wide,
-               "tables show every cell whole: full hashes and long text (default: hashes cut to "
-               "12 digits, cells to 60 characters)");
+               StrCat("tables show every cell whole: full hashes and long text (default: "
+                      "hashes cut to ",
+                      kShortHashDigits, " digits, cells to ", kCellWidthMax, " characters)"));
   app.add_option("--timeout", context.timeout_s,
                  "seconds to wait for a node's answer; a submission that waits longer for its "
                  "block ends with exit status 3, outcome unknown")

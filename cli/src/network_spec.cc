@@ -136,7 +136,6 @@ absl::Status ValidateAt(const NetworkSpec& spec, std::string_view origin, const 
     if (sponsor == kinds.end() || sponsor->second != v1::ORG_KIND_SPONSOR) {
       return fail(here, StrCat("sponsor '", grid.sponsor, "' is not a sponsor organisation"));
     }
-    if (grid.grid.rates().empty()) return fail(here, "no [[accrual_grids.rates]]");
     if (absl::Status valid =
             books::ValidateGrid(grid.grid.rates(), grid.grid.holdback_released_by());
         !valid.ok()) {

@@ -150,7 +150,8 @@ void PrintTable(const Json& rows, bool wide) {
       out += numeric[c] ? pad + line[c] : line[c] + (last ? "" : pad);
       if (!last) out += "  ";
     }
-    while (out.ends_with(' ')) out.pop_back();  // an empty last cell, a positive's ")" room
+    while (out.ends_with(' '))
+      out.pop_back();  // an empty last cell, a positive's ")" room
     std::cout << out << "\n";
   };
   std::vector<std::string> header;
