@@ -1,6 +1,7 @@
 #include "books_json.h"
 
 #include "context.h"
+#include "trialledger/base/check.h"
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
@@ -16,35 +17,77 @@ std::string Amount(int64_t minor, std::string_view currency, OutputFormat format
                                            : contracts::DigitGrouping::kNone);
 }
 
-void CheckPeriod(const std::string& period, std::string_view flag) {
-  if (period.empty()) return;
-  absl::Status valid = books::ValidatePeriod(period);
-  if (!valid.ok()) throw CommandError{StrCat(flag, ": ", valid.message())};
+namespace {
+
+struct Grouping {
+  const char* name;
+  v1::PeriodGrouping rpc;
+  books::PeriodGrouping library;
+};
+constexpr Grouping kGroupings[] = {
+    {"month", v1::PERIOD_GROUPING_MONTH, books::PeriodGrouping::kMonth},
+    {"quarter", v1::PERIOD_GROUPING_QUARTER, books::PeriodGrouping::kQuarter},
+    {"year", v1::PERIOD_GROUPING_YEAR, books::PeriodGrouping::kYear},
+};
+
+const Grouping& GroupingNamed(const std::string& by) {
+  for (const Grouping& grouping : kGroupings) {
+    if (by == grouping.name) return grouping;
+  }
+  TL_UNREACHABLE("--by is checked as the command line is read (AddByOption)");
+}
+
+}  // namespace
+
+CLI::Option* AddPeriodOption(CLI::App& command, std::string* period, const std::string& help,
+                             const std::string& name) {
+  // The month rule is the books' own (books::ValidatePeriod); CLI11 puts "<name>: " before this.
+  CLI::Validator month(
+      [](std::string& value) {
+        return books::ValidatePeriod(value).ok()
+                   ? std::string()
+                   : StrCat(value, " is not a month (YYYY-MM, e.g. 2026-11)");
+      },
+      "");
+  return command.add_option(name, *period, help)->type_name("YYYY-MM")->check(month);
+}
+
+CLI::Option* AddByOption(CLI::App& command, std::string* by) {
+  CLI::Validator grouping(
+      [](std::string& value) {
+        for (const Grouping& each : kGroupings) {
+          if (value == each.name) return std::string();
+        }
+        return StrCat(value, " is not a grouping (month, quarter or year)");
+      },
+      "");
+  return command.add_option("--by", *by, "group the periods by month, quarter or year")
+      ->type_name("month|quarter|year")
+      ->check(grouping)
+      ->capture_default_str();
+}
+
+void AddGroupingOptions(CLI::App& command, std::string* by, std::string* period) {
+  AddByOption(command, by);
+  AddPeriodOption(command, period, "only the group (of --by) holding this month");
 }
 
 v1::PeriodGrouping GroupingOf(const std::string& by) {
-  if (by == "quarter") return v1::PERIOD_GROUPING_QUARTER;
-  if (by == "year") return v1::PERIOD_GROUPING_YEAR;
-  return v1::PERIOD_GROUPING_MONTH;
+  return GroupingNamed(by).rpc;
 }
 
 books::PeriodGrouping BooksGrouping(const std::string& by) {
-  if (by == "quarter") return books::PeriodGrouping::kQuarter;
-  if (by == "year") return books::PeriodGrouping::kYear;
-  return books::PeriodGrouping::kMonth;
+  return GroupingNamed(by).library;
 }
 
 std::string GroupFilter(const std::string& period, const std::string& by) {
   if (period.empty()) return "";
-  CheckPeriod(period, "--period");
   return books::GroupOf(period, BooksGrouping(by));
 }
 
-void AddGroupingOptions(CLI::App& command, std::string* by, std::string* period) {
-  command.add_option("--by", *by, "month, quarter or year")
-      ->check(CLI::IsMember({"month", "quarter", "year"}))
-      ->capture_default_str();
-  command.add_option("--period", *period, "only the group holding this YYYY-MM");
+bool DatedIn(int64_t date_ms, const std::string& period) {
+  if (period.empty()) return true;
+  return date_ms != 0 && books::PeriodOf(date_ms) == period;
 }
 
 Json EntryJson(const v1::JournalEntry& entry, OutputFormat format, bool with_lines) {

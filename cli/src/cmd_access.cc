@@ -20,6 +20,11 @@ void AddGrantCommand(CLI::App& access, Context& context, bool revoke) {
   command->add_option("--auditor", options->auditor, "the auditor organisation")->required();
   command->add_option("--contract", options->contract,
                       "a contract of yours (default: your organisation's book)");
+  const std::string verb = revoke ? "revoke" : "grant";
+  command->footer(StrCat(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key access ", verb,
+      " --auditor ledger-audit\n", "  trialledger --key net/keys/acme-bio-finance.key access ",
+      verb, " --auditor ledger-audit --contract acme-301"));
   command->callback([&context, options, revoke] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       v1::GrantAccess* grant = body.mutable_grant_access();
@@ -37,6 +42,9 @@ void AddAccessCommands(CLI::App& app, Context& context) {
   CLI::App* access = app.add_subcommand(
       "access", "Auditors' read access to a book or a contract (docs/permissions.md)");
   access->require_subcommand(1);
+  access->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key access grant --auditor "
+      "ledger-audit");
   AddGrantCommand(*access, context, /*revoke=*/false);
   AddGrantCommand(*access, context, /*revoke=*/true);
 
@@ -45,6 +53,10 @@ void AddAccessCommands(CLI::App& app, Context& context) {
   CLI::App* list = access->add_subcommand("list", "The auditors granted a book or a contract");
   auto* book_option = list->add_option("--book", *book, "an organisation's book");
   list->add_option("--contract", *contract, "a contract")->excludes(book_option);
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key access list --book "
+      "northwind-cro\n"
+      "  trialledger --key net/keys/acme-bio-finance.key access list --contract acme-301");
   list->callback([&context, book, contract] {
     if (book->empty() == contract->empty()) {
       throw CommandError{"access list: give --book ORG or --contract ID"};

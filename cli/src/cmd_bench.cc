@@ -1,5 +1,7 @@
 #include "commands.h"
 #include "load_generator.h"
+#include "progress.h"
+#include "trialledger/base/str_cat.h"
 
 namespace tl::cli {
 
@@ -22,12 +24,26 @@ void AddBenchCommand(CLI::App& app, Context& context) {
                     "total submissions per second (default: closed loop)");
   bench->add_option("--note-bytes", args->load.note_bytes, "size of each note")
       ->capture_default_str();
+  bench->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-admin.key bench --duration 30\n"
+      "  trialledger --key net/keys/acme-bio-admin.key bench --nodes "
+      "127.0.0.1:7051,127.0.0.1:7052,127.0.0.1:7053 --clients 64 --open-loop 500 -o json");
   bench->callback([&context, args] {
     LoadOptions options = args->load;
     options.nodes =
         args->nodes.empty() ? std::vector<std::string>{context.node_address} : args->nodes;
     options.connection = context.client_options();
+    Progress progress("bench", options.duration_s, "s", {.show_rate = false});
+    if (progress.enabled()) {
+      options.on_progress = [&progress](double elapsed_s, uint64_t committed) {
+        std::string note = StrCat(committed, " tx committed");
+        const std::string rate = FormatRate(static_cast<double>(committed) / elapsed_s, "tx");
+        if (!rate.empty()) note += StrCat(", ", rate);
+        progress.Update(static_cast<int64_t>(elapsed_s), note);
+      };
+    }
     LoadReport report = Context::Check(RunLoad(options, context.key()));
+    progress.Clear();
     Print(Json{{"clients", options.clients},
                {"mode", options.open_loop_rate > 0 ? "open-loop" : "closed-loop"},
                {"duration_s", report.elapsed_s},

@@ -9,10 +9,14 @@ namespace tl::cli {
 void AddBlockCommands(CLI::App& app, Context& context) {
   CLI::App* block = app.add_subcommand("block", "Inspect blocks");
   block->require_subcommand(1);
+  block->footer("Example:\n  trialledger --key net/keys/acme-bio-admin.key block list --limit 5");
 
   auto show_height = std::make_shared<uint64_t>(0);
   CLI::App* show = block->add_subcommand("show", "Show one block with its transactions");
   show->add_option("height", *show_height, "block height (default: the head)");
+  show->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-admin.key block show 42\n"
+      "  trialledger --key net/keys/ledger-audit-auditor.key block show    # the head");
   show->callback([&context, show_height] {
     v1::GetBlockResponse found = Context::Check(context.client().GetBlock(*show_height));
     // For a member who may not read raw blocks the node leaves out what is not theirs to read.
@@ -31,6 +35,9 @@ void AddBlockCommands(CLI::App& app, Context& context) {
   CLI::App* list = block->add_subcommand("list", "List blocks, the latest by default");
   list->add_option("--from", list_options->from, "first height (default: the latest --limit)");
   list->add_option("--limit", list_options->limit, "how many")->capture_default_str();
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-admin.key block list\n"
+      "  trialledger --key net/keys/acme-bio-admin.key block list --from 100 --limit 50 -o csv");
   list->callback([&context, list_options] {
     v1::ListBlocksResponse found =
         Context::Check(context.client().ListBlocks(list_options->from, list_options->limit));

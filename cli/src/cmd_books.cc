@@ -25,10 +25,14 @@ void AddTrialBalance(CLI::App& report, Context& context) {
   CLI::App* command = report.add_subcommand(
       "trial-balance", "Every account's debits, credits and balance as of the end of a period");
   command->add_option("--book", options->book, "the organisation whose book")->required();
-  command->add_option("--period", options->period, "YYYY-MM")->required();
+  AddPeriodOption(*command, &options->period, "through the end of this month")->required();
   command->add_option("--currency", options->currency, "when the book posts in several");
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key report trial-balance "
+      "--book northwind-cro --period 2026-11\n"
+      "  trialledger --key net/keys/acme-bio-finance.key report trial-balance --book acme-bio "
+      "--period 2026-11 --currency USD -o csv");
   command->callback([&context, options] {
-    CheckPeriod(options->period, "--period");
     v1::GetTrialBalanceRequest request;
     request.set_book(options->book);
     request.set_period(options->period);
@@ -65,6 +69,11 @@ void AddRollforward(CLI::App& report, Context& context) {
       "included), billings, closing");
   command->add_option("--contract", options->contract, "contract id")->required();
   AddGroupingOptions(*command, &options->by, &options->period);
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key report rollforward "
+      "--contract acme-301\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key report rollforward --contract "
+      "acme-301 --by quarter --period 2026-11    # 2026-Q4 only");
   command->callback([&context, options] {
     const std::string only = GroupFilter(options->period, options->by);
     v1::GetRollforwardRequest request;
@@ -112,6 +121,11 @@ void AddDisclosures(CLI::App& report, Context& context) {
   command->add_option("--book", options->book, "the CRO whose book")->required();
   command->add_option("--contract", options->contract, "one contract only");
   AddGroupingOptions(*command, &options->by, &options->period);
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key report disclosures "
+      "--book northwind-cro\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key report disclosures --book "
+      "northwind-cro --contract acme-301 --by year");
   command->callback([&context, options] {
     const std::string only = GroupFilter(options->period, options->by);
     v1::GetDisclosuresRequest request;
@@ -146,6 +160,9 @@ void AddDisclosures(CLI::App& report, Context& context) {
 void AddJournal(CLI::App& app, Context& context) {
   CLI::App* journal = app.add_subcommand("journal", "A book's journal entries");
   journal->require_subcommand(1);
+  journal->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key journal list --book "
+      "northwind-cro --period 2026-11");
   struct ListOptions {
     std::string book, contract, period;
   };
@@ -153,9 +170,13 @@ void AddJournal(CLI::App& app, Context& context) {
   CLI::App* list = journal->add_subcommand("list", "Entries of a book, in order");
   list->add_option("--book", list_options->book, "the organisation whose book")->required();
   list->add_option("--contract", list_options->contract, "only this contract's entries");
-  list->add_option("--period", list_options->period, "only entries posted in this YYYY-MM");
+  AddPeriodOption(*list, &list_options->period, "only entries posted in this month");
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key journal list --book "
+      "northwind-cro --contract acme-301\n"
+      "  trialledger --key net/keys/acme-bio-finance.key journal list --book acme-bio --period "
+      "2026-11 -o csv");
   list->callback([&context, list_options] {
-    CheckPeriod(list_options->period, "--period");
     v1::ListJournalRequest request;
     request.set_book(list_options->book);
     request.set_contract_id(list_options->contract);
@@ -175,6 +196,9 @@ void AddJournal(CLI::App& app, Context& context) {
   CLI::App* show = journal->add_subcommand(
       "show", "One entry: its lines, the transaction and fact behind it, the contract event");
   show->add_option("entry", *entry_id, "entry id, e.g. northwind-cro/00000042")->required();
+  show->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key journal show "
+      "northwind-cro/00000042");
   show->callback([&context, entry_id] {
     v1::GetJournalEntryRequest request;
     request.set_entry_id(*entry_id);
@@ -190,9 +214,15 @@ void AddJournal(CLI::App& app, Context& context) {
 void AddBooks(CLI::App& app, Context& context) {
   CLI::App* group = app.add_subcommand("books", "Keep a book: its ERP account map and periods");
   group->require_subcommand(1);
+  group->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key books show --book "
+      "northwind-cro");
   auto book = std::make_shared<std::string>();
   CLI::App* show = group->add_subcommand("show", "A book's account map and closed periods");
   show->add_option("--book", *book, "the organisation whose book")->required();
+  show->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key books show --book "
+      "northwind-cro");
   show->callback([&context, book] {
     v1::GetBookRequest request;
     request.set_book(*book);
@@ -226,6 +256,10 @@ void AddBooks(CLI::App& app, Context& context) {
       "set-account-map",
       "Replace your organisation's ERP codes: a file of `account = \"code\"` lines (finance)");
   set_map->add_option("file", *file, "ACCOUNTS.toml")->required();
+  set_map->footer(
+      "Example (lines such as `revenue = \"4000\"`):\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key books set-account-map "
+      "northwind-cro-accounts.toml");
   set_map->callback([&context, file] {
     std::string text = Context::Check(ReadWholeFile(*file));
     google::protobuf::RepeatedPtrField<v1::AccountCode> map =
@@ -238,9 +272,13 @@ void AddBooks(CLI::App& app, Context& context) {
   auto period = std::make_shared<std::string>();
   CLI::App* close = group->add_subcommand(
       "close-period", "Close the next period of your organisation's book (finance)");
-  close->add_option("period", *period, "YYYY-MM")->required();
+  AddPeriodOption(*close, period.get(), "the month to close: the one after the last closed",
+                  "period")
+      ->required();
+  close->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key books close-period "
+      "2026-09");
   close->callback([&context, period] {
-    CheckPeriod(*period, "period");
     v1::SubmitTransactionResponse response = context.SubmitAndWait(
         [&](v1::TxBody& body) { body.mutable_close_period()->set_period(*period); });
     Print(SubmissionJson(response), context.format());
@@ -252,10 +290,12 @@ void AddBooks(CLI::App& app, Context& context) {
   auto reopen_options = std::make_shared<ReopenOptions>();
   CLI::App* reopen = group->add_subcommand(
       "reopen-period", "Reopen the last closed period of your organisation's book (admin)");
-  reopen->add_option("period", reopen_options->period, "YYYY-MM")->required();
+  AddPeriodOption(*reopen, &reopen_options->period, "the last closed month", "period")->required();
   reopen->add_option("--reason", reopen_options->reason, "why, for the record")->required();
+  reopen->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-admin.key books reopen-period 2026-09 "
+      "--reason \"audit adjustment\"");
   reopen->callback([&context, reopen_options] {
-    CheckPeriod(reopen_options->period, "period");
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       body.mutable_reopen_period()->set_period(reopen_options->period);
       body.mutable_reopen_period()->set_reason(reopen_options->reason);
@@ -269,6 +309,9 @@ void AddBooks(CLI::App& app, Context& context) {
 void AddBooksCommands(CLI::App& app, Context& context) {
   CLI::App* report = app.add_subcommand("report", "The books' reports (docs/books.md)");
   report->require_subcommand(1);
+  report->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key report trial-balance "
+      "--book northwind-cro --period 2026-11");
   AddTrialBalance(*report, context);
   AddRollforward(*report, context);
   AddDisclosures(*report, context);

@@ -76,6 +76,8 @@ void AddChangeCommand(CLI::App& cluster, Context& context, const std::string& na
   auto node_name = std::make_shared<std::string>();
   CLI::App* command = cluster.add_subcommand(name, help);
   command->add_option("node", *node_name, "node name")->required();
+  command->footer(StrCat("Example:\n  trialledger --key net/keys/northwind-cro-admin.key cluster ",
+                         name, " node4"));
   command->callback([&context, node_name, action] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       body.mutable_change_node()->set_action(action);
@@ -91,9 +93,14 @@ void AddClusterCommands(CLI::App& app, Context& context) {
   CLI::App* cluster =
       app.add_subcommand("cluster", "The nodes of the network: Raft roles, lag and membership");
   cluster->require_subcommand(1);
+  cluster->footer("Example:\n  trialledger --key net/keys/northwind-cro-admin.key cluster status");
 
   CLI::App* status = cluster->add_subcommand(
       "status", "Per node: role, term, commit and applied index, lag behind the leader");
+  status->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-admin.key cluster status\n"
+      "  trialledger --node 127.0.0.1:7052 --key net/keys/acme-bio-admin.key cluster status -o "
+      "json");
   status->callback([&context] {
     Print(ClusterStatusJson(Context::Check(context.client().GetStatus()),
                             context.client_options(/*deadline_ms=*/2000)),
@@ -113,6 +120,11 @@ void AddClusterCommands(CLI::App& app, Context& context) {
   add->add_option("--address", learner->address, "host:port of its client API")->required();
   add->add_option("--peer-address", learner->peer_address, "host:port of its mutual-TLS endpoint")
       ->required();
+  add->footer(
+      "Example (after `network add-node --out net --name node4 --port 7054 --peer-port "
+      "7058`):\n"
+      "  trialledger --key net/keys/northwind-cro-admin.key cluster add-learner --name node4 "
+      "--node-key net/keys/node4.key --address 127.0.0.1:7054 --peer-address 127.0.0.1:7058");
   add->callback([&context, learner] {
     std::string key;
     if (!learner->node_key.empty()) {
@@ -149,6 +161,8 @@ void AddClusterCommands(CLI::App& app, Context& context) {
       cluster->add_subcommand("transfer-leader", "Ask the leader to hand over to a voter");
   transfer->alias("transfer-leadership");
   transfer->add_option("node", *target, "the voter to lead next")->required();
+  transfer->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-admin.key cluster transfer-leader node2");
   transfer->callback([&context, target] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait(
         [&](v1::TxBody& body) { body.mutable_transfer_leadership()->set_node_name(*target); });

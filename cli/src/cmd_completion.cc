@@ -63,8 +63,13 @@ void AddCompletionCommand(CLI::App& app) {
   CLI::App* completion =
       app.add_subcommand("completion", "Shell completion for every command and flag");
   completion->require_subcommand(1);
+  completion->footer(
+      "Example:\n  trialledger completion bash > "
+      "~/.local/share/bash-completion/completions/trialledger");
   CLI::App* bash = completion->add_subcommand("bash", "A bash completion script");
-  bash->footer("Example:\n  source <(trialledger completion bash)");
+  bash->footer(
+      "Examples:\n  source <(trialledger completion bash)\n"
+      "  trialledger completion bash > ~/.local/share/bash-completion/completions/trialledger");
   bash->callback([&app] { std::cout << BashScript(app); });
 }
 

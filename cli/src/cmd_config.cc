@@ -13,9 +13,13 @@ void AddConfigCommands(CLI::App& app, Context& context, const CliConfigFile& fil
   CLI::App* config =
       app.add_subcommand("config", "The CLI's settings: flags, environment, settings file");
   config->require_subcommand(1);
+  config->footer("Example:\n  trialledger config show");
   CLI::App* show = config->add_subcommand(
       "show", "Each setting's value and its source (flag, environment, file or default)");
-  show->footer("Example:\n  TL_CONFIG=net/trialledger.toml trialledger config show");
+  show->footer(
+      "Examples:\n  trialledger config show\n"
+      "  TL_CONFIG=net/trialledger.toml trialledger --key net/keys/acme-bio-finance.key config "
+      "show");
   show->callback([&context, &file, argv] {
     struct Setting {
       std::string name, flag, short_flag, env, value;

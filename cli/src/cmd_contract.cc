@@ -82,6 +82,9 @@ void AddCompile(CLI::App& contract, Context& context) {
       "compile", "Compile a SOW: check it, print its terms and each entry point's worst-case gas");
   compile->add_option("file", options->file, "SOW file")->required();
   compile->add_option("--out", options->out, "also write the module bytes here");
+  compile->footer(
+      "Examples:\n  trialledger contract compile contracts/templates/full_service.sow\n"
+      "  trialledger contract compile contracts/examples/acme-301/change-order-1.sow -o json");
   compile->callback([&context, options] {
     LocalSow sow = CompileFile(options->file);
     if (!options->out.empty()) {
@@ -111,6 +114,10 @@ void AddPropose(CLI::App& contract, Context& context) {
   propose->add_option("--id", options->id, "contract id (default: the SOW's contract name)");
   propose->add_option("--effective", options->effective,
                       "YYYY-MM-DD the contract takes effect (default: the day it is accepted)");
+  propose->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key contract propose "
+      "contracts/templates/full_service.sow --id acme-301 --param target_enrolment=120 "
+      "--effective 2026-09-01");
   propose->callback([&context, options] {
     const int64_t effective_date_ms = EffectiveDate(options->effective);
     LocalSow sow = CompileFile(options->file);
@@ -144,6 +151,10 @@ void AddAccept(CLI::App& contract, Context& context) {
   accept->add_option("id", options->id, "contract id")->required();
   accept->add_option("--code-hash", options->code_hash,
                      "the code hash you reviewed; refused if the pending version differs");
+  accept->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key contract accept acme-301\n"
+      "  trialledger --key net/keys/acme-bio-finance.key contract accept acme-301 --code-hash "
+      "e138ea5a3d50a6a0e0e0c4459bb9c264d9141a938619b7a6827c8b4a72f23236");
   accept->callback([&context, options] {
     v1::GetContractResponse found =
         Context::Check(context.client().GetContract(options->id, false));
@@ -190,6 +201,10 @@ void AddAmend(CLI::App& contract, Context& context) {
   amend->add_option("--effective", options->effective,
                     "YYYY-MM-DD the change order takes effect (default: the day it is accepted; "
                     "not before facts already applied)");
+  amend->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key contract amend acme-301 "
+      "contracts/examples/acme-301/change-order-1.sow --reason \"CO-1: recruitment at the added "
+      "sites\" --effective 2026-11-30");
   amend->callback([&context, options] {
     const int64_t effective_date_ms = EffectiveDate(options->effective);
     LocalSow sow = CompileFile(options->file);
@@ -217,6 +232,9 @@ void AddClose(CLI::App& contract, Context& context) {
       "close", "Close a contract, or withdraw or decline a proposal (a finance member)");
   close->add_option("id", options->id, "contract id")->required();
   close->add_option("--reason", options->reason, "why, for the audit trail")->required();
+  close->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key contract close acme-301 "
+      "--reason \"study closed out\"");
   close->callback([&context, options] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       body.mutable_close_contract()->set_contract_id(options->id);
@@ -238,6 +256,9 @@ void AddReads(CLI::App& contract, Context& context) {
       "show", "A contract: parties, versions, signatures, obligations and position");
   show->add_option("id", show_options->id, "contract id")->required();
   show->add_flag("--source", show_options->source, "include each version's SOW text");
+  show->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key contract show acme-301\n"
+      "  trialledger --key net/keys/acme-bio-finance.key contract show acme-301 --source -o json");
   show->callback([&context, show_options] {
     v1::GetContractResponse found =
         Context::Check(context.client().GetContract(show_options->id, show_options->source));
@@ -256,6 +277,9 @@ void AddReads(CLI::App& contract, Context& context) {
   events->add_option("--from", events_options->from, "first sequence number")
       ->capture_default_str();
   events->add_option("--limit", events_options->limit, "at most this many")->capture_default_str();
+  events->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key contract events acme-301 "
+      "--from 20 --limit 50");
   events->callback([&context, events_options] {
     v1::ListContractEventsResponse page = Context::Check(context.client().ListContractEvents(
         events_options->id, events_options->from, events_options->limit));
@@ -266,6 +290,7 @@ void AddReads(CLI::App& contract, Context& context) {
   });
 
   CLI::App* list = contract.add_subcommand("list", "Every contract on the ledger");
+  list->footer("Example:\n  trialledger --key net/keys/acme-bio-finance.key contract list");
   list->callback([&context] {
     v1::ListContractsResponse listed = Context::Check(context.client().ListContracts());
     Json rows = Json::array();
@@ -281,6 +306,8 @@ void AddContractCommands(CLI::App& app, Context& context) {
   CLI::App* contract =
       app.add_subcommand("contract", "SOW contracts: compile, propose, accept, amend, show");
   contract->require_subcommand(1);
+  contract->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key contract show acme-301");
   AddCompile(*contract, context);
   AddPropose(*contract, context);
   AddAccept(*contract, context);

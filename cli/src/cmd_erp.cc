@@ -97,6 +97,9 @@ void Sync(Context& context, const SyncOptions& options) {
 void AddErpCommands(CLI::App& app, Context& context) {
   CLI::App* erp = app.add_subcommand("erp", "Feed a book's journal to an ERP (docs/erp.md)");
   erp->require_subcommand(1);
+  erp->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key erp sync --book acme-bio "
+      "--postgres postgresql://tl@127.0.0.1:5432/erp");
   auto options = std::make_shared<SyncOptions>();
   CLI::App* sync = erp->add_subcommand(
       "sync",
@@ -115,6 +118,12 @@ void AddErpCommands(CLI::App& app, Context& context) {
                    "skipped");
   sync->add_flag("--until-caught-up", options->until_caught_up,
                  "exit once the table holds every entry the book had when this started");
+  sync->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key erp sync --book acme-bio "
+      "--postgres postgresql://tl@127.0.0.1:5432/erp    # until SIGINT or SIGTERM\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key erp sync --book northwind-cro "
+      "--postgres postgresql://tl@127.0.0.1:5432/erp --table cro_gl --nodes "
+      "127.0.0.1:7051,127.0.0.1:7052,127.0.0.1:7053 --until-caught-up");
   sync->callback([&context, options] { Sync(context, *options); });
 }
 

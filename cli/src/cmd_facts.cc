@@ -3,8 +3,10 @@
 // feed bindings decide which key may report which kind of fact.
 #include <chrono>
 
+#include "books_json.h"
 #include "commands.h"
 #include "contract_json.h"
+#include "progress.h"
 #include "trialledger/base/civil_date.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/contracts/fact_payload.h"
@@ -56,6 +58,9 @@ void AddSubmit(CLI::App& facts, Context& context) {
       "submit", "Submit the facts of a JSON file (docs/sow-language.md, \"Facts\") to a contract");
   submit->add_option("--contract", options->contract, "contract id")->required();
   submit->add_option("--file", options->file, "FACTS.json")->required();
+  submit->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-ctms.key facts submit --contract "
+      "acme-301 --file contracts/examples/acme-301/01-sites-ctms.json");
   submit->callback([&context, options] {
     std::string text = Context::Check(ReadWholeFile(options->file));
     v1::FactBatch all = Context::Check(contracts::ParseFactsJson(text, options->file));
@@ -75,6 +80,7 @@ void AddSubmit(CLI::App& facts, Context& context) {
     Json events = Json::array();
     Json transactions = Json::array();
     int rejected = 0;
+    Progress progress("facts submit", all.facts_size(), "facts");
     for (int start = 0; start < all.facts_size(); start += limit) {
       v1::FactBatch batch;
       batch.set_contract_id(options->contract);
@@ -82,6 +88,7 @@ void AddSubmit(CLI::App& facts, Context& context) {
       for (int i = start; i < end; ++i)
         *batch.add_facts() = all.facts(i);
       v1::SubmitTransactionResponse response;
+      progress.Clear();  // a terminal is told each transaction's id as it is sent
       try {
         response =
             context.SubmitAndWait([&](v1::TxBody& body) { *body.mutable_submit_facts() = batch; });
@@ -103,7 +110,9 @@ void AddSubmit(CLI::App& facts, Context& context) {
       }
       for (Json& event : outcome["events"])
         events.push_back(std::move(event));
+      progress.Update(end, StrCat("batch ", start / limit + 1, "/", batches));
     }
+    progress.Clear();
     Json json{{"contract_id", options->contract},
               {"facts", std::move(outcomes)},
               {"events", std::move(events)},
@@ -121,7 +130,7 @@ void AddSubmit(CLI::App& facts, Context& context) {
 
 void AddList(CLI::App& facts, Context& context) {
   struct Options {
-    std::string contract;
+    std::string contract, period;
     uint64_t from = 1;
     uint32_t limit = 0;
   };
@@ -131,16 +140,31 @@ void AddList(CLI::App& facts, Context& context) {
   list->add_option("--contract", options->contract, "contract id")->required();
   list->add_option("--from", options->from, "first sequence number")->capture_default_str();
   list->add_option("--limit", options->limit, "at most this many (default: all)");
+  // A fact's month is that of the business date it carries (contracts::FactDateMs), which its
+  // journal entries are dated on; not the block time the list shows.
+  AddPeriodOption(*list, &options->period,
+                  "only facts dated in this month (the day the fact happened)");
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key facts list --contract "
+      "acme-301 --period 2026-11\n"
+      "  trialledger --key net/keys/acme-bio-finance.key facts list --contract acme-301 --from 20 "
+      "--limit 10");
   list->callback([&context, options] {
     Json rows = Json::array();
     uint64_t next = options->from;
     // Pages until the end, or until --limit facts are shown.
     while (next != 0 && (options->limit == 0 || rows.size() < options->limit)) {
-      uint32_t want = options->limit == 0 ? 0 : options->limit - static_cast<uint32_t>(rows.size());
+      // Filtered, a page may hold few to show: ask for full pages.
+      uint32_t want = options->limit == 0 || !options->period.empty()
+                          ? 0
+                          : options->limit - static_cast<uint32_t>(rows.size());
       v1::ListFactsResponse page =
           Context::Check(context.client().ListFacts(options->contract, next, want));
-      for (const v1::FactRecord& fact : page.facts())
-        rows.push_back(FactRecordJson(fact));
+      for (const v1::FactRecord& fact : page.facts()) {
+        if (options->limit != 0 && rows.size() >= options->limit) break;
+        if (DatedIn(contracts::FactDateMs(fact.fact()).value_or(0), options->period))
+          rows.push_back(FactRecordJson(fact));
+      }
       next = page.next_seq();
     }
     Print(rows, context.format());
@@ -164,6 +188,9 @@ void AddConfirm(CLI::App& milestones, Context& context) {
       ->add_option("--source-system", options->source_system,
                    "the fact's source system (its id is SOURCE/confirm-NAME)")
       ->capture_default_str();
+  confirm->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-clinops.key milestones confirm fpi "
+      "--contract acme-301 --date 2026-10-14 --reason \"first patient dosed, per site 301\"");
   confirm->callback([&context, options] {
     // The source time is this machine's clock (the contract refuses one more than
     // kSourceTimeSkewMaxMs ahead of its block); the date defaults to its UTC day.
@@ -208,16 +235,30 @@ void AddMilestones(CLI::App& app, Context& context) {
   CLI::App* milestones =
       app.add_subcommand("milestones", "A contract's milestones: status, amount and evidence");
   milestones->require_subcommand(1);
+  milestones->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key milestones list --contract "
+      "acme-301");
   AddConfirm(*milestones, context);
 
-  auto list_contract = std::make_shared<std::string>();
+  struct ListOptions {
+    std::string contract, period;
+  };
+  auto list_options = std::make_shared<ListOptions>();
   CLI::App* list = milestones->add_subcommand("list", "Every milestone of a contract");
-  list->add_option("--contract", *list_contract, "contract id")->required();
-  list->callback([&context, list_contract] {
+  list->add_option("--contract", list_options->contract, "contract id")->required();
+  AddPeriodOption(*list, &list_options->period,
+                  "only the milestones achieved by a fact dated in this month");
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key milestones list --contract "
+      "acme-301\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key milestones list --contract acme-301 "
+      "--period 2026-11");
+  list->callback([&context, list_options] {
     v1::GetMilestonesResponse found =
-        Context::Check(context.client().GetMilestones(*list_contract));
+        Context::Check(context.client().GetMilestones(list_options->contract));
     Json rows = Json::array();
     for (const v1::MilestoneView& m : found.milestones()) {
+      if (!DatedIn(m.fact_date_ms(), list_options->period)) continue;
       Json row = MilestoneJson(m);
       if (context.format() == OutputFormat::kTable) {
         // One line per milestone: the evidence as a list, the long fields in `milestones show`.
@@ -240,6 +281,9 @@ void AddMilestones(CLI::App& app, Context& context) {
   CLI::App* show = milestones->add_subcommand("show", "One milestone in full, with its evidence");
   show->add_option("name", show_options->name, "milestone name")->required();
   show->add_option("--contract", show_options->contract, "contract id")->required();
+  show->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key milestones show half_enrolled "
+      "--contract acme-301");
   show->callback([&context, show_options] {
     v1::GetMilestonesResponse found =
         Context::Check(context.client().GetMilestones(show_options->contract));
@@ -275,6 +319,8 @@ void AddMilestones(CLI::App& app, Context& context) {
 void AddFactsCommands(CLI::App& app, Context& context) {
   CLI::App* facts = app.add_subcommand("facts", "Signed trial facts reported to a contract");
   facts->require_subcommand(1);
+  facts->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key facts list --contract acme-301");
   AddSubmit(*facts, context);
   AddList(*facts, context);
   AddMilestones(app, context);

@@ -132,16 +132,28 @@ std::vector<v1::InvoiceLine> ReadLines(const std::string& path, std::string* cur
 }
 
 void AddList(CLI::App& group, Context& context) {
-  auto contract = std::make_shared<std::string>();
+  struct Options {
+    std::string contract, period;
+  };
+  auto options = std::make_shared<Options>();
   CLI::App* list = group.add_subcommand("list", "A contract's invoices, issued and recorded");
-  list->add_option("--contract", *contract, "contract id")->required();
-  list->callback([&context, contract] {
+  list->add_option("--contract", options->contract, "contract id")->required();
+  // As `report invoice-match --period` (which the node filters): the invoice's own date.
+  AddPeriodOption(*list, &options->period, "only invoices dated in this month");
+  list->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key invoice list --contract "
+      "acme-301\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key invoice list --contract acme-301 "
+      "--period 2026-11");
+  list->callback([&context, options] {
     v1::ListInvoicesRequest request;
-    request.set_contract_id(*contract);
+    request.set_contract_id(options->contract);
     v1::ListInvoicesResponse response = Context::Check(context.client().ListInvoices(request));
     Json rows = Json::array();
-    for (const v1::Invoice& invoice : response.invoices())
-      rows.push_back(InvoiceJson(invoice, context.format(), false));
+    for (const v1::Invoice& invoice : response.invoices()) {
+      if (DatedIn(invoice.date_ms(), options->period))
+        rows.push_back(InvoiceJson(invoice, context.format(), false));
+    }
     Print(rows, context.format());
   });
 }
@@ -151,6 +163,9 @@ void AddShow(CLI::App& group, Context& context) {
   CLI::App* show = group.add_subcommand(
       "show", "One invoice: its lines and their evidence, the match, approval and payments");
   show->add_option("invoice", *id, "invoice id (northwind-cro/INV-00000001)")->required();
+  show->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key invoice show "
+      "northwind-cro/INV-00000001");
   show->callback([&context, id] {
     v1::GetInvoiceRequest request;
     request.set_invoice_id(*id);
@@ -193,6 +208,10 @@ void AddRecord(CLI::App& group, Context& context) {
                    "LINES.json: {\"lines\": [{\"item\", \"amount\": \"USD 1,000.00\", "
                    "\"evidence\": [fact ids]}]}")
       ->required();
+  record->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key invoice record --contract "
+      "acme-301 --payee site-301 --number S301-2026-11 --date 2026-11-30 --file "
+      "site-301-2026-11.json");
   record->callback([&context, options] {
     const int64_t date_ms = ParseDate(options->date, "--date");
     std::string currency;
@@ -223,6 +242,11 @@ void AddApprove(CLI::App& group, Context& context) {
   approve->add_option("invoice", options->id, "invoice id")->required();
   approve->add_option("--override", options->override_reason,
                       "approve lines without evidence anyway, and why (kept on the record)");
+  approve->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key invoice approve "
+      "northwind-cro/INV-00000001\n"
+      "  trialledger --key net/keys/acme-bio-finance.key invoice approve acme-bio/REC-00000001 "
+      "--override \"visit report received by mail\"");
   approve->callback([&context, options] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       body.mutable_approve_invoice()->set_invoice_id(options->id);
@@ -243,6 +267,10 @@ void AddPay(CLI::App& group, Context& context) {
   pay->add_option("--amount", options->amount, "\"USD 90,000.00\"")->required();
   pay->add_option("--date", options->date, "the payment date, YYYY-MM-DD")->required();
   pay->add_option("--reference", options->reference, "the bank's or the ERP's reference");
+  pay->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key invoice pay "
+      "northwind-cro/INV-00000001 --amount \"USD 135,000.00\" --date 2026-11-25 --reference "
+      "WIRE-20261125-01");
   pay->callback([&context, options] {
     std::string currency;
     const int64_t amount = ParseMoney(options->amount, &currency, "--amount");
@@ -270,6 +298,9 @@ void AddConfirmReceipt(CLI::App& group, Context& context) {
   confirm->add_option("invoice", options->id, "invoice id")->required();
   confirm->add_option("--payment", options->payment, "the payment's number (invoice show)")
       ->required();
+  confirm->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-finance.key invoice confirm-receipt "
+      "northwind-cro/INV-00000001 --payment 1");
   confirm->callback([&context, options] {
     v1::SubmitTransactionResponse response = context.SubmitAndWait([&](v1::TxBody& body) {
       body.mutable_confirm_receipt()->set_invoice_id(options->id);
@@ -289,9 +320,13 @@ void AddInvoiceMatch(CLI::App& report, Context& context) {
       "The three-way match: every invoice line, the evidence that earns it, the accrual it "
       "relieves, and its status");
   command->add_option("--contract", options->contract, "contract id")->required();
-  command->add_option("--period", options->period, "only invoices dated in this YYYY-MM");
+  AddPeriodOption(*command, &options->period, "only invoices dated in this month");
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key report invoice-match "
+      "--contract acme-301\n"
+      "  trialledger --key net/keys/acme-bio-finance.key report invoice-match --contract acme-301 "
+      "--period 2026-11");
   command->callback([&context, options] {
-    CheckPeriod(options->period, "--period");
     v1::GetInvoiceMatchRequest request;
     request.set_contract_id(options->contract);
     request.set_period(options->period);
@@ -312,6 +347,9 @@ void AddInvoiceMatch(CLI::App& report, Context& context) {
 void AddInvoiceCommands(CLI::App& app, Context& context) {
   CLI::App* group = app.add_subcommand("invoice", "Invoices, their approval and payment");
   group->require_subcommand(1);
+  group->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key invoice list --contract "
+      "acme-301");
   AddList(*group, context);
   AddShow(*group, context);
   AddRecord(*group, context);

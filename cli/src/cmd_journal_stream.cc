@@ -4,6 +4,7 @@
 
 #include "books_json.h"
 #include "commands.h"
+#include "progress.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/export/journal_export.h"
 #include "trialledger/sdk/file_util.h"
@@ -13,7 +14,8 @@ namespace tl::cli {
 
 namespace {
 
-// Every entry of `book`, in order, with the book's record and kind.
+// Every entry of `book`, in order, with the book's record and kind; a progress bar on a terminal
+// as the pages come (the export itself is written at once, after them).
 journal_export::BookJournal ReadBookJournal(Context& context, const std::string& book) {
   v1::GetBookRequest book_request;
   book_request.set_book(book);
@@ -26,10 +28,12 @@ journal_export::BookJournal ReadBookJournal(Context& context, const std::string&
   v1::ListJournalRequest request;
   request.set_book(book);
   request.set_limit(limits::kListRecordsMax);
+  Progress progress("journal export", static_cast<int64_t>(found.book().entry_count()), "entries");
   while (true) {
     v1::ListJournalResponse page = Context::Check(context.client().ListJournal(request));
     for (v1::JournalEntry& entry : *page.mutable_entries())
       journal.entries.push_back(std::move(entry));
+    progress.Update(static_cast<int64_t>(journal.entries.size()));
     if (page.next_seq() == 0) break;
     request.set_from_seq(page.next_seq());
   }
@@ -50,11 +54,15 @@ void AddExportCommand(CLI::App& journal, Context& context) {
       "period end in the plain-text ones (docs/erp.md)");
   command->add_option("--book", options->book, "the organisation whose book")->required();
   command->add_option("--format", options->format, formats)->required();
-  command->add_option("--period", options->period, "only the entries posted in this YYYY-MM");
+  AddPeriodOption(*command, &options->period, "only the entries posted in this month");
   command->add_option("--out", options->out, "write this new file (default: standard output)");
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key journal export --book "
+      "acme-bio --format beancount --out acme-bio.beancount\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key journal export --book northwind-cro "
+      "--format csv-netsuite --period 2026-11 > northwind-cro-2026-11.csv");
   command->callback([&context, options] {
     journal_export::Format format = Context::Check(journal_export::ParseFormat(options->format));
-    CheckPeriod(options->period, "--period");
     journal_export::BookJournal journal = ReadBookJournal(context, options->book);
     journal.period = options->period;
     const std::string text = Context::Check(journal_export::Export(format, journal));
@@ -82,6 +90,11 @@ void AddJournalStreamCommands(CLI::App& journal, Context& context) {
   follow->add_option("--book", options->book, "the organisation whose book")->required();
   follow->add_option("--after", options->after, "resume after this cursor (default: the start)");
   follow->add_option("--count", options->count, "stop after this many entries (default: never)");
+  follow->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-finance.key journal follow --book "
+      "northwind-cro\n"
+      "  trialledger --key net/keys/acme-bio-finance.key journal follow --book acme-bio --count "
+      "10 | jq .entry_id");
   follow->callback([&context, options] {
     v1::StreamJournalRequest request;
     request.set_book(options->book);

@@ -8,6 +8,10 @@ namespace tl::cli {
 void AddNetworkCommands(CLI::App& app, Context& context) {
   CLI::App* network = app.add_subcommand("network", "Create local networks");
   network->require_subcommand(1);
+  network->footer(
+      "Examples:\n  trialledger network init --spec network-config/two-party-3-nodes.toml --out "
+      "net\n"
+      "  trialledger network up net");
 
   auto options = std::make_shared<NetworkInitOptions>();
   CLI::App* init = network->add_subcommand(
@@ -90,6 +94,9 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
   add->add_option("--host", add_node->host, "address it listens on")->capture_default_str();
   add->add_option("--port", add_node->port, "client API port")->required();
   add->add_option("--peer-port", add_node->peer_port, "mutual-TLS peer port")->required();
+  add->footer(
+      "Example:\n  trialledger network add-node --out net --name node4 --port 7054 --peer-port "
+      "7064");
   add->callback([&context, add_node] {
     AddedNode added = Context::Check(AddNodeFiles(*add_node));
     Print(Json{{"name", added.node.name},

@@ -1,51 +1,44 @@
 // `trialledger oracle import`: a feed's export submitted as facts, signed by the feed's oracle key
 // (--key), idempotently and resumably (oracle_import.h; docs/feeds.md, "Submitting").
-#include <unistd.h>
-
 #include <cstdio>
 #include <iostream>
 
 #include "commands.h"
 #include "oracle_import.h"
+#include "progress.h"
 #include "trialledger/base/str_cat.h"
 
 namespace tl::cli {
 namespace {
 
-// Progress on stderr: a line per step and per batch when stderr is a file or a pipe (logs, CI),
-// one line rewritten in place when it is a terminal.
+// Progress on stderr: a bar (progress.h) when standard output and standard error are terminals;
+// otherwise a line per step and per batch (logs, CI, `-o json > file`).
 class StderrProgress : public oracle::ImportProgress {
  public:
-  StderrProgress() : terminal_(isatty(STDERR_FILENO) == 1) {}
-
   void Step(std::string_view line) override {
-    if (terminal_) return;  // the indicator shows the counts; the summary says the rest
+    if (bar_.enabled()) return;  // the bar shows the counts; the summary says the rest
     std::cerr << "oracle import: " << line << std::endl;
   }
-  void Batch(int64_t records_read, int64_t submitted, int64_t to_submit, int64_t batch,
-             int64_t batches, uint64_t height, double facts_per_s) override {
-    char rate[32];
-    std::snprintf(rate, sizeof rate, "%.1f", facts_per_s);
-    if (terminal_) {
-      std::cerr << "\r\033[K"
-                << "records " << records_read << "  facts submitted " << submitted << "/"
-                << to_submit << "  " << rate << " facts/s" << std::flush;
-      shown_ = true;
+  void Sending() override { bar_.Clear(); }
+  void Batch(int64_t submitted, int64_t to_submit, int64_t batch, int64_t batches, uint64_t height,
+             double facts_per_s) override {
+    if (bar_.enabled()) {
+      bar_.set_total(to_submit);
+      bar_.Update(submitted,
+                  StrCat("batch ", batch, "/", batches, ", ", FormatRate(facts_per_s, "facts")));
       return;
     }
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.1f facts/s", facts_per_s);
     std::cerr << "oracle import: batch " << batch << "/" << batches << " committed in block "
               << height << ": " << submitted << "/" << to_submit << " facts submitted, " << rate
-              << " facts/s" << std::endl;
+              << std::endl;
   }
-  void Done() override {
-    if (terminal_ && shown_) std::cerr << "\r\033[K" << std::flush;
-    shown_ = false;
-  }
-  ~StderrProgress() override { Done(); }
+  void Done() override { bar_.Clear(); }
 
  private:
-  bool terminal_;
-  bool shown_ = false;
+  // The import's own rate: from its first batch sent, not from reading the file.
+  Progress bar_{"oracle import", 0, "facts", {.show_rate = false}};
 };
 
 Json SkippedJson(const std::vector<feeds::Skipped>& list) {
@@ -95,6 +88,9 @@ void AddOracleCommands(CLI::App& app, Context& context) {
   CLI::App* oracle_app =
       app.add_subcommand("oracle", "What a trial system's oracle key reports (docs/feeds.md)");
   oracle_app->require_subcommand(1);
+  oracle_app->footer(
+      "Example:\n  trialledger --key net/keys/northwind-cro-ctms.key oracle import --feed ctms "
+      "--contract acme-301 --file contracts/examples/acme-301/feeds/sites.csv");
 
   auto request = std::make_shared<oracle::ImportRequest>();
   CLI::App* import_command = oracle_app->add_subcommand(
@@ -119,6 +115,12 @@ void AddOracleCommands(CLI::App& app, Context& context) {
   import_command->add_flag(
       "--strict", request->strict,
       "stop at the first bad record and submit nothing (default: skip, count, list)");
+  import_command->footer(
+      "Examples:\n  trialledger --key net/keys/northwind-cro-ctms.key oracle import --feed ctms "
+      "--contract acme-301 --file contracts/examples/acme-301/feeds/sites.csv\n"
+      "  trialledger --key net/keys/northwind-cro-edc.key oracle import --feed edc --contract "
+      "acme-301 --file contracts/examples/acme-301/feeds/rave-export-1.xml --mapping "
+      "contracts/examples/acme-301/feeds/rave.toml --dry-run");
   import_command->callback([&context, request] {
     StderrProgress progress;
     oracle::ImportSummary summary = oracle::RunOracleImport(context, *request, progress);

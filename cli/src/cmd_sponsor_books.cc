@@ -76,6 +76,11 @@ void AddMirror(CLI::App& report, Context& context) {
       "liability vs contract asset, prepaid vs contract liability, every difference explained");
   command->add_option("--contract", options->contract, "contract id")->required();
   AddGroupingOptions(*command, &options->by, &options->period);
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key report mirror --contract "
+      "acme-301\n"
+      "  trialledger --key net/keys/northwind-cro-finance.key report mirror --contract acme-301 "
+      "--period 2026-11");
   command->callback([&context, options] {
     const std::string only = GroupFilter(options->period, options->by);
     v1::GetMirrorRequest request;
@@ -141,8 +146,12 @@ void AddAccruals(CLI::App& report, Context& context) {
       "true-ups, closing accrual, holdback and payable (accrual: accrued less prepaid)");
   command->add_option("--book", options->book, "the sponsor whose book")->required();
   AddGroupingOptions(*command, &options->by, &options->period);
+  command->footer(
+      "Examples:\n  trialledger --key net/keys/acme-bio-finance.key report accruals --book "
+      "acme-bio --by quarter\n"
+      "  trialledger --key net/keys/acme-bio-finance.key report accruals --book acme-bio --period "
+      "2026-11 -o csv");
   command->callback([&context, options] {
-    GroupFilter(options->period, options->by);  // a bad --period is named before the call
     v1::GetAccrualsRequest request;
     request.set_book(options->book);
     request.set_by(GroupingOf(options->by));
@@ -187,6 +196,9 @@ void AddSponsorBooksCommands(CLI::App& app, Context& context) {
       "\"site\", \"rate\": \"USD 800.00\", \"payee\", \"holdback_percent\"}]}");
   grid->add_option("--contract", grid_options->contract, "contract id")->required();
   grid->add_option("--file", grid_options->file, "GRID.json")->required();
+  grid->footer(
+      "Example:\n  trialledger --key net/keys/acme-bio-finance.key books set-accrual-grid "
+      "--contract acme-301 --file acme-301-grid.json");
   grid->callback([&context, grid_options] {
     v1::SetAccrualGrid payload = ReadGrid(grid_options->file);
     payload.set_contract_id(grid_options->contract);

@@ -16,6 +16,9 @@ void AddVerifyCommand(CLI::App& app, Context& context) {
   verify->add_option("--data-dir", args->data_dir, "the node's data directory")->required();
   verify->add_option("--genesis", args->genesis,
                      "an independent copy of the genesis file to check the stored one against");
+  verify->footer(
+      "Example (the node stopped first):\n"
+      "  trialledger verify --data-dir net/nodes/node1/data --genesis net/genesis.toml");
   verify->callback([&context, args] {
     ledger::VerifyOptions options;
     options.data_dir = args->data_dir;

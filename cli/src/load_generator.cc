@@ -6,6 +6,7 @@
 #include <mutex>
 #include <thread>
 
+#include "progress.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/client.h"
@@ -79,7 +80,7 @@ void RefreshNonce(Client& client) {
 
 void RunClient(Client& client, const std::string& chain_id, uint64_t expiry_height,
                const LoadOptions& options, Clock::time_point start, Clock::time_point end,
-               Clock::duration interval) {
+               Clock::duration interval, std::atomic<uint64_t>& committed_total) {
   std::string text(static_cast<size_t>(options.note_bytes), 'x');
   Clock::time_point scheduled = start;
   while (true) {
@@ -106,6 +107,7 @@ void RunClient(Client& client, const std::string& chain_id, uint64_t expiry_heig
       RefreshNonce(client);  // the transaction may or may not have committed
     } else if (response->status() == v1::TX_STATUS_COMMITTED) {
       ++client.committed;
+      committed_total.fetch_add(1, std::memory_order_relaxed);
       ++client.next_nonce;
       client.latencies_ms.push_back(latency_ms);
     } else {
@@ -149,13 +151,22 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
   }
   Clock::time_point start = Clock::now();
   Clock::time_point end = start + std::chrono::seconds(options.duration_s);
+  std::atomic<uint64_t> committed_total{0};
   std::vector<std::thread> threads;
   for (size_t i = 0; i < clients.size(); ++i) {
     // Stagger open-loop clients so that their sends spread over the interval.
     Clock::time_point client_start = start + interval * static_cast<int64_t>(i) / options.clients;
     threads.emplace_back(RunClient, std::ref(clients[i]), status->chain_id(),
                          status->height() + kExpiryBlocks, std::cref(options), client_start, end,
-                         interval);
+                         interval, std::ref(committed_total));
+  }
+  if (options.on_progress) {
+    for (Clock::time_point now = Clock::now(); now < end; now = Clock::now()) {
+      std::this_thread::sleep_for(
+          std::min<Clock::duration>(end - now, std::chrono::milliseconds(kRedrawIntervalMs)));
+      options.on_progress(std::chrono::duration<double>(Clock::now() - start).count(),
+                          committed_total.load(std::memory_order_relaxed));
+    }
   }
   for (std::thread& thread : threads)
     thread.join();

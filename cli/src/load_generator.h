@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct LoadOptions {
   // that a slow ledger cannot hide its queueing (no coordinated omission).
   double open_loop_rate = 0;
   int note_bytes = 100;
+  // When set, called from RunLoad's thread every kRedrawIntervalMs while the clients run: the
+  // seconds since they started and the transactions committed so far (a progress bar).
+  std::function<void(double elapsed_s, uint64_t committed)> on_progress;
 };
 
 struct LoadReport {

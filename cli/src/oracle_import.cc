@@ -359,6 +359,7 @@ ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
         throw CommandError{StrCat("another submitter keeps taking the nonces of --key ",
                                   context.key_path, "; run one import per key at a time")};
       }
+      progress.Sending();
       SettleKey(context, note);
       progress.Step("settled --key: its earlier transactions are committed");
       settled = true;
@@ -371,6 +372,7 @@ ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
     for (size_t b = 0; b < batches.size(); ++b) {
       if (summary.batches == 0) first_sent = Clock::now();
       v1::FactBatch batch = MakeFactBatch(facts, plan.to_submit, batches[b], request.contract_id);
+      progress.Sending();
       v1::SubmitTransactionResponse response = context.Submit(
           [&](v1::TxBody& body) { *body.mutable_submit_facts() = std::move(batch); });
       if (NonceTaken(response)) {
@@ -387,8 +389,8 @@ ImportSummary RunOracleImport(Context& context, const ImportRequest& request,
       submitted += static_cast<int64_t>(batches[b].end - batches[b].begin);
       summary.submit_seconds = std::chrono::duration<double>(Clock::now() - first_sent).count();
       progress.Batch(
-          summary.records_read, submitted, static_cast<int64_t>(plan.to_submit.size()),
-          static_cast<int64_t>(b + 1), static_cast<int64_t>(batches.size()), response.height(),
+          submitted, static_cast<int64_t>(plan.to_submit.size()), static_cast<int64_t>(b + 1),
+          static_cast<int64_t>(batches.size()), response.height(),
           summary.submit_seconds > 0 ? static_cast<double>(submitted) / summary.submit_seconds : 0);
     }
     ReadLedger(client, request.contract_id, ledger);

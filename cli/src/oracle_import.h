@@ -63,13 +63,17 @@ struct ImportSummary {
   double submit_seconds = 0;  // from the first batch sent to the last committed
 };
 
-// Where an import reports how it is getting on (stderr, as lines or as one updated line).
+// Where an import reports how it is getting on (stderr, as lines or as a progress bar).
 class ImportProgress {
  public:
   virtual ~ImportProgress() = default;
   virtual void Step(std::string_view line) = 0;  // one thing done: "read 640 records ..."
-  virtual void Batch(int64_t records_read, int64_t submitted, int64_t to_submit, int64_t batch,
-                     int64_t batches, uint64_t height, double facts_per_s) = 0;
+  // A transaction is about to be sent (Context says so on a terminal): a line drawn in place
+  // is erased first.
+  virtual void Sending() = 0;
+  // Batch `batch` of `batches` committed in block `height`: `submitted` of `to_submit` facts.
+  virtual void Batch(int64_t submitted, int64_t to_submit, int64_t batch, int64_t batches,
+                     uint64_t height, double facts_per_s) = 0;
   virtual void Done() = 0;
 };
 
