@@ -151,7 +151,8 @@ absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view 
   applied.results.reserve(block.block.transactions_size());
   for (const v1::Transaction& tx : block.block.transactions()) {
     absl::StatusOr<v1::TxResult> result = ApplyTransaction(
-        tx, chain_id, TxContext{height, block.header.time_ms(), options.post_books}, overlay);
+        tx, chain_id,
+        TxContext{height, block.header.time_ms(), options.post_books, options.signatures}, overlay);
     if (!result.ok()) return result.status();
     applied.results.push_back(*std::move(result));
   }

@@ -28,7 +28,8 @@ v1::TxResult TxReject(v1::TxResultCode code, std::string message, bool nonce_con
 }
 
 v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint64_t height,
-                           const StateReader& state, SignerState* signer) {
+                           const StateReader& state, SignerState* signer,
+                           const SignatureChecker* signatures) {
   const v1::TxBody& body = tx.body;
   if (body.chain_id() != chain_id) {
     return TxReject(v1::TX_WRONG_CHAIN, StrCat("chain id '", body.chain_id(),
@@ -47,7 +48,10 @@ v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint6
   if (!record.has_value() || !signer->record.ParseFromString(*record)) {
     return TxReject(v1::TX_UNKNOWN_SIGNER, "the signing key belongs to no member of this network");
   }
-  if (!VerifyTxSignature(tx.tx, body.signer_public_key())) {
+  const bool verifies = signatures != nullptr
+                            ? signatures->Verifies(tx.tx, body.signer_public_key())
+                            : VerifyTxSignature(tx.tx, body.signer_public_key());
+  if (!verifies) {
     return TxReject(v1::TX_BAD_SIGNATURE, "the signature does not verify for the signing key");
   }
   uint64_t revoked_from = signer->record.revoked_from_height();
@@ -156,7 +160,8 @@ absl::StatusOr<v1::TxResult> ApplyTransaction(const v1::Transaction& tx, std::st
                     std::string(decoded.status().message()));
   }
   SignerState signer;
-  v1::TxResult envelope = CheckEnvelope(*decoded, chain_id, height, overlay, &signer);
+  v1::TxResult envelope =
+      CheckEnvelope(*decoded, chain_id, height, overlay, &signer, context.signatures);
   if (absl::Status read = overlay.status(); !read.ok()) return read;
   if (envelope.code() != v1::TX_OK) return envelope;
   if (decoded->body.nonce() != signer.next_nonce) {

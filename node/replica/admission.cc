@@ -82,6 +82,8 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
     permitted.set_nonce_consumed(false);
     return Refuse(decoded->id, permitted);
   }
+  // Verified just now: the block that carries it need not verify it again on this node.
+  signatures_.Remember(decoded->tx, decoded->body.signer_public_key());
   std::string tx_id = decoded->id;
   uint64_t nonce = decoded->body.nonce();
   uint64_t expected_nonce = 0;
@@ -111,6 +113,31 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
   return response;
 }
 
+namespace {
+
+// The answer for a transaction found in an applied block: committed or rejected, with where.
+v1::GetTransactionResponse AppliedTxResponse(const std::string& tx_id, uint64_t height,
+                                             uint32_t index, const v1::TxResult& result,
+                                             const v1::Transaction& transaction,
+                                             int64_t block_time_ms) {
+  v1::GetTransactionResponse response;
+  response.set_tx_id(tx_id);
+  response.set_status(result.code() == v1::TX_OK ? v1::TX_STATUS_COMMITTED
+                                                 : v1::TX_STATUS_REJECTED);
+  response.set_height(height);
+  response.set_index(index);
+  *response.mutable_result() = result;
+  *response.mutable_transaction() = transaction;
+  response.set_block_time_ms(block_time_ms);
+  return response;
+}
+
+bool StillOpen(const v1::GetTransactionResponse& response) {
+  return response.status() == v1::TX_STATUS_PENDING || response.status() == v1::TX_STATUS_UNKNOWN;
+}
+
+}  // namespace
+
 v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) const {
   v1::GetTransactionResponse response;
   response.set_tx_id(tx_id);
@@ -131,33 +158,41 @@ v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) 
     response.set_status(v1::TX_STATUS_UNKNOWN);
     return response;
   }
-  const v1::TxResult& result = block->results(location->index());
-  response.set_status(result.code() == v1::TX_OK ? v1::TX_STATUS_COMMITTED
-                                                 : v1::TX_STATUS_REJECTED);
-  response.set_height(location->height());
-  response.set_index(location->index());
-  *response.mutable_result() = result;
-  *response.mutable_transaction() = block->transactions(location->index());
   absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
-  if (header.ok()) response.set_block_time_ms(header->time_ms());
-  return response;
+  return AppliedTxResponse(
+      tx_id, location->height(), location->index(), block->results(location->index()),
+      block->transactions(location->index()), header.ok() ? header->time_ms() : 0);
 }
 
 v1::GetTransactionResponse Replica::WaitForTransaction(const std::string& tx_id,
                                                        Deadline deadline) {
+  TxWaiter waiter;
   std::unique_lock<std::mutex> lock(mutex_);
-  while (true) {
-    // Note the commit count before looking, so a commit between the look and the wait is seen.
-    uint64_t commits_seen = commit_count_;
-    lock.unlock();
-    v1::GetTransactionResponse response = LookupTransaction(tx_id);
-    lock.lock();
-    bool open =
-        response.status() == v1::TX_STATUS_PENDING || response.status() == v1::TX_STATUS_UNKNOWN;
-    if (!open || stopping_) return response;
-    if (!committed_.wait_until(lock, deadline,
-                               [&] { return stopping_ || commit_count_ != commits_seen; })) {
-      return response;
+  // Registered before the look, so a block applied between the look and the wait still
+  // decides this waiter.
+  auto registered = tx_waiters_.emplace(tx_id, &waiter);
+  lock.unlock();
+  v1::GetTransactionResponse response = LookupTransaction(tx_id);
+  lock.lock();
+  if (StillOpen(response)) {
+    waiter.decided.wait_until(lock, deadline, [&] { return stopping_ || waiter.outcome; });
+    if (waiter.outcome.has_value()) response = *std::move(waiter.outcome);
+  }
+  tx_waiters_.erase(registered);
+  return response;
+}
+
+void Replica::DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
+                            const ledger::AppliedBlock& applied) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (tx_waiters_.empty()) return;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto [first, last] = tx_waiters_.equal_range(ids[i]);
+    for (auto it = first; it != last; ++it) {
+      it->second->outcome = AppliedTxResponse(
+          it->first, applied.head.height, static_cast<uint32_t>(i), applied.results[i],
+          block.block.transactions(static_cast<int>(i)), block.header.time_ms());
+      it->second->decided.notify_one();
     }
   }
 }

@@ -208,7 +208,8 @@ void Replica::ApplyBlockEntry(const raft::Entry& entry) {
   absl::StatusOr<DecodedBlock> block = DecodeBlock(entry.data);
   auto apply_start = Clock::now();
   absl::StatusOr<ledger::AppliedBlock> applied =
-      block.ok() ? ledger::ApplyBlock(store_->head(), genesis_.genesis.chain_id(), *block, *store_)
+      block.ok() ? ledger::ApplyBlock(store_->head(), genesis_.genesis.chain_id(), *block, *store_,
+                                      ledger::ApplyOptions{.signatures = &signatures_})
                  : absl::StatusOr<ledger::AppliedBlock>(block.status());
   auto apply_end = Clock::now();
   // A block that does not decode or does not extend the head is refused by every node alike, so
@@ -273,10 +274,7 @@ void Replica::ApplyBlockEntry(const raft::Entry& entry) {
           {{"height", block->header.height()}});
     }
   }
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    ++commit_count_;
-  }
+  DecideWaiters(ids, *block, *applied);
   committed_.notify_all();
 }
 

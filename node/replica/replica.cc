@@ -82,6 +82,11 @@ void Replica::Stop() {
   stop_raft_ = true;
   Wake();
   committed_.notify_all();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [tx_id, waiter] : tx_waiters_)
+      waiter->decided.notify_one();
+  }
   if (raft_thread_.joinable()) raft_thread_.join();
 }
 

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "trialledger/node/log.h"
 #include "trialledger/node/mempool.h"
 #include "trialledger/node/node.h"
+#include "trialledger/node/signature_memo.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/protocol.h"
@@ -105,6 +107,7 @@ class Replica {
   const log::Logger logger_;
   std::unique_ptr<ledger::LedgerStore> store_;
   Mempool mempool_;
+  SignatureMemo signatures_;  // what admission verified, so that apply need not again
   // Thread-safe: the Raft thread and admission count, scrapes render.
   mutable NodeMetrics metrics_;
 
@@ -131,10 +134,22 @@ class Replica {
   RaftView view_;                              // GUARDED_BY(view_mutex_)
   std::map<std::string, v1::NodeInfo> nodes_;  // GUARDED_BY(view_mutex_)
 
+  // A submission waiting for its transaction's block (WaitForTransaction). The Raft thread hands
+  // each one its outcome as the block is applied, so a block wakes the waiters of its own
+  // transactions only, and none of them reads the block back from the store.
+  struct TxWaiter {
+    std::condition_variable decided;
+    std::optional<v1::GetTransactionResponse> outcome;  // GUARDED_BY(mutex_)
+  };
+  // Hands the waiters of `block`'s transactions (`ids`, in block order) their outcomes: the Raft
+  // thread, once the block is committed to the store.
+  void DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
+                     const ledger::AppliedBlock& applied);
+
   std::mutex mutex_;
-  std::condition_variable committed_;  // waiters: a block applied, or stop
+  std::condition_variable committed_;  // WaitForHeight's waiters: a block applied, or stop
   bool stopping_ = false;              // GUARDED_BY(mutex_)
-  uint64_t commit_count_ = 0;          // blocks applied since start; GUARDED_BY(mutex_)
+  std::multimap<std::string, TxWaiter*> tx_waiters_;  // by transaction id; GUARDED_BY(mutex_)
   std::atomic<bool> stop_raft_{false};
   std::thread raft_thread_;
 };

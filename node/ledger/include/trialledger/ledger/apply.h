@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "trialledger/ledger/state.h"
+#include "trialledger/ledger/tx_rules.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/protocol.h"
@@ -52,6 +53,8 @@ struct ApplyOptions {
   // false: contract transactions post nothing to the books. For benchmarks only, which measure
   // the same block with and without the books; such a ledger is not the network's.
   bool post_books = true;
+  // Null: every transaction signature is verified (tx_rules.h, SignatureChecker).
+  const SignatureChecker* signatures = nullptr;
 };
 
 absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view chain_id,

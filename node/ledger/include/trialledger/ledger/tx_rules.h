@@ -15,12 +15,23 @@
 namespace tl::ledger {
 
 // Where a transaction is applied: the block's height and time (the only clock contracts see).
+// Says whether a transaction's signature verifies for a key. The verdict is a pure function of
+// those bytes, so a node may answer from what it has already checked (a transaction it admitted
+// is applied later: trialledger/node/signature_memo.h) without changing any block's outcome.
+class SignatureChecker {
+ public:
+  virtual ~SignatureChecker() = default;
+  virtual bool Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const = 0;
+};
+
 struct TxContext {
   uint64_t height = 0;
   int64_t block_time_ms = 0;
   // Whether contract transactions post to the books. Always true on a node; false only where a
   // benchmark measures what the books cost (apply.h, ApplyOptions).
   bool post_books = true;
+  // Null: every signature is verified here (VerifyTxSignature).
+  const SignatureChecker* signatures = nullptr;
 };
 
 struct SignerState {
@@ -34,7 +45,8 @@ v1::TxResult TxReject(v1::TxResultCode code, std::string message, bool nonce_con
 // Chain id, expiry, signer known and not revoked at `height`, signature. Fills `signer` when OK.
 // The nonce is the caller's to check: apply wants the next nonce, admission allows for pending.
 v1::TxResult CheckEnvelope(const DecodedTx& tx, std::string_view chain_id, uint64_t height,
-                           const StateReader& state, SignerState* signer);
+                           const StateReader& state, SignerState* signer,
+                           const SignatureChecker* signatures = nullptr);
 
 // What the signer's roles allow, independent of other records (used at admission, and first
 // thing in ExecutePayload).
