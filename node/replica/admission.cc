@@ -82,7 +82,8 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
     permitted.set_nonce_consumed(false);
     return Refuse(decoded->id, permitted);
   }
-  // Verified just now: the block that carries it need not verify it again on this node.
+  // Verified just now: the block that carries it need not verify it again on this node. (Kept
+  // even if the pool refuses it below: the memo's bound forgets such entries.)
   signatures_.Remember(decoded->tx, decoded->body.signer_public_key());
   std::string tx_id = decoded->id;
   uint64_t nonce = decoded->body.nonce();
@@ -179,6 +180,10 @@ v1::GetTransactionResponse Replica::WaitForTransaction(const std::string& tx_id,
     if (waiter.outcome.has_value()) response = *std::move(waiter.outcome);
   }
   tx_waiters_.erase(registered);
+  const bool undecided = !waiter.outcome.has_value() && StillOpen(response);
+  lock.unlock();
+  // Blocks fetched by catch-up (catch_up.cc) decide no waiter: a last look finds those.
+  if (undecided) response = LookupTransaction(tx_id);
   return response;
 }
 

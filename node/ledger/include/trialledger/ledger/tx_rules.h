@@ -14,7 +14,6 @@
 
 namespace tl::ledger {
 
-// Where a transaction is applied: the block's height and time (the only clock contracts see).
 // Says whether a transaction's signature verifies for a key. The verdict is a pure function of
 // those bytes, so a node may answer from what it has already checked (a transaction it admitted
 // is applied later: trialledger/node/signature_memo.h) without changing any block's outcome.
@@ -24,6 +23,7 @@ class SignatureChecker {
   virtual bool Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const = 0;
 };
 
+// Where a transaction is applied: the block's height and time (the only clock contracts see).
 struct TxContext {
   uint64_t height = 0;
   int64_t block_time_ms = 0;
