@@ -40,6 +40,8 @@ class InProcessCluster {
         while (node.raw->HasReady()) {
           moved = true;
           Ready ready = node.raw->GetReady();
+          for (Message& message : ready.early_messages)
+            in_flight_.push_back(std::move(message));
           (void)node.storage.Write(ready.write);
           for (Message& message : ready.messages)
             in_flight_.push_back(std::move(message));

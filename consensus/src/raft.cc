@@ -16,7 +16,8 @@ Raft::Raft(const Config& config, const LogStorage* storage)
       rng_(config.random_seed ^ (config.id * 0x9e3779b97f4a7c15ULL)) {
   const TestingKnobs& knobs = config.testing_knobs;
   log_.set_tolerate_safety_violations(knobs.acknowledge_before_sync || knobs.vote_not_persisted ||
-                                      knobs.commit_previous_term_by_count);
+                                      knobs.commit_previous_term_by_count ||
+                                      knobs.send_every_message_early);
   const HardState hard_state = storage->hard_state();
   term_ = hard_state.term;
   vote_ = hard_state.vote;

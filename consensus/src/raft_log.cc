@@ -7,10 +7,11 @@ namespace tl::raft {
 
 RaftLog::RaftLog(const LogStorage* storage, uint64_t applied_index) : storage_(storage) {
   unstable_offset_ = storage_->LastIndex() + 1;
-  // The snapshot index is committed by definition; the hard state may predate the snapshot.
-  committed_ = std::max(storage_->hard_state().commit, storage_->snapshot().meta.index);
+  // The snapshot index and whatever the application applied are committed by definition; the
+  // stored commit index may predate both (it is written unsynced).
   applied_ = std::max(applied_index, storage_->snapshot().meta.index);
-  TL_CHECK(applied_ <= committed_);
+  committed_ = std::max(storage_->hard_state().commit, applied_);
+  TL_CHECK(committed_ <= LastIndex());
 }
 
 uint64_t RaftLog::FirstIndex() const {

@@ -22,8 +22,10 @@ absl::Status ValidateConfig(const Config& config, const LogStorage* storage) {
     return absl::InvalidArgumentError("flow-control limits must be nonzero");
   }
   if (storage == nullptr) return absl::InvalidArgumentError("storage is null");
+  // The application may have applied past the stored commit index (that is written unsynced),
+  // never past the stored log.
   const uint64_t committed = std::max(storage->hard_state().commit, storage->snapshot().meta.index);
-  if (config.applied_index > committed || committed > storage->LastIndex()) {
+  if (config.applied_index > storage->LastIndex() || committed > storage->LastIndex()) {
     return absl::FailedPreconditionError(
         absl::StrCat("storage holds up to index ", storage->LastIndex(), " with commit ", committed,
                      " but the application claims to have applied up to ", config.applied_index));
@@ -97,19 +99,31 @@ Ready RawNode::GetReady() {
   ready.write.snapshot = log.unstable_snapshot();
   ready.write.entries = log.unstable_entries();
   const HardState hard_state = HardStateToPersist();
-  bool durable_state_changed = false;
+  bool vote_changed = false;
   if (hard_state != persisted_hard_state_) {
     ready.write.hard_state = hard_state;
-    durable_state_changed = hard_state.term != persisted_hard_state_.term ||
-                            hard_state.vote != persisted_hard_state_.vote ||
-                            hard_state.commit != persisted_hard_state_.commit;
+    // A new commit index alone is written but not synced (as etcd does): the commit index is
+    // volatile in Raft, a restart learns it again from the leader, and what the application
+    // applied before a crash is committed by definition (the log raises its commit to it).
+    vote_changed = hard_state.term != persisted_hard_state_.term ||
+                   hard_state.vote != persisted_hard_state_.vote;
     persisted_hard_state_ = hard_state;
   }
-  // The commit index is synced too so that it never goes back across a restart.
   ready.write.must_sync =
-      durable_state_changed || ready.write.snapshot.has_value() ||
+      vote_changed || ready.write.snapshot.has_value() ||
       (!ready.write.entries.empty() && !raft_->config().testing_knobs.acknowledge_before_sync);
-  ready.messages = raft_->TakeMessages();
+  std::vector<Message> messages = raft_->TakeMessages();
+  // A leader's appends promise nothing about its own log, so they may travel while it writes;
+  // anything sent after a term or vote change, or in answer to a peer, waits for the write.
+  const bool may_send_early = raft_->role() == Role::kLeader && !vote_changed;
+  const bool planted_bug = raft_->config().testing_knobs.send_every_message_early;
+  for (Message& message : messages) {
+    const bool leader_to_follower = message.type == MessageType::kAppend ||
+                                    message.type == MessageType::kHeartbeat ||
+                                    message.type == MessageType::kSnapshotChunk;
+    (planted_bug || (may_send_early && leader_to_follower) ? ready.early_messages : ready.messages)
+        .push_back(std::move(message));
+  }
   ready.read_states = raft_->TakeReadStates();
   ready.committed_entries = log.NextCommittedEntries(raft_->config().max_committed_bytes_per_ready);
 

@@ -31,26 +31,34 @@ absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view t
   if (view.leader == raft::kNoNode) {
     return absl::UnavailableError("no leader is elected at the moment; retry shortly");
   }
-  std::map<std::string, v1::NodeInfo> known = nodes();
+  const std::map<std::string, v1::NodeInfo> known = nodes();
   std::string leader_name = NodeName(view.leader);
   auto leader = known.find(leader_name);
   if (leader == known.end()) {
     return absl::UnavailableError(
         StrCat("the leader (Raft id ", view.leader, ") is not yet known to this node; retry"));
   }
-  v1::ForwardRequest request;
-  request.set_transaction(std::string(transaction_bytes));
+  return forwarder_.Forward(leader->second, transaction_bytes);
+}
+
+absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> Replica::ForwardBatch(
+    const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions) {
+  v1::ForwardBatchRequest request;
+  for (std::string_view transaction : transactions)
+    request.add_transactions(std::string(transaction));
   request.set_from_node(config_.name);
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::milliseconds(limits::kForwardDeadlineMs));
-  v1::SubmitTransactionResponse response;
-  grpc::Status status = peer_clients_->For(leader->second).Forward(&context, request, &response);
+  v1::ForwardBatchResponse response;
+  grpc::Status status = peer_clients_->For(leader).ForwardBatch(&context, request, &response);
   if (!status.ok()) {
-    return absl::UnavailableError(StrCat("forwarding to the leader '", leader_name,
+    return absl::UnavailableError(StrCat("forwarding to the leader '", leader.name(),
                                          "' failed: ", status.error_message(), "; retry"));
   }
-  return response;
+  return std::vector<v1::SubmitTransactionResponse>(
+      std::make_move_iterator(response.mutable_responses()->begin()),
+      std::make_move_iterator(response.mutable_responses()->end()));
 }
 
 v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes) {

@@ -138,6 +138,9 @@ void Replica::RunRaft() {
 void Replica::HandleReady() {
   raft::Ready ready = raft_->GetReady();
   if (ready.soft_state.has_value()) OnSoftState(*ready.soft_state);
+  // The leader's appends go out while its own copy is synced (raw_node.h, step 0).
+  for (const raft::Message& message : ready.early_messages)
+    transport_->Send(message);
   if (!ready.write.empty()) {
     auto write_start = Clock::now();
     absl::Status written = raft_storage_->Write(ready.write);

@@ -8,6 +8,7 @@
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/identity_rules.h"
+#include "trialledger/sdk/limits.h"
 
 namespace tl::node {
 namespace {
@@ -64,7 +65,12 @@ Replica::Replica(NodeConfig config, GenesisDocument genesis, KeyFile node_key, T
       raft_id_(RaftNodeId(node_key_.keys.public_key)),
       logger_(config_.name),
       store_(std::move(store)),
-      peer_clients_(std::make_unique<PeerClients>(tls_)) {}
+      peer_clients_(std::make_unique<PeerClients>(tls_)),
+      forwarder_(
+          [this](const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions) {
+            return ForwardBatch(leader, transactions);
+          },
+          limits::kForwardBatchTxsMax, limits::kForwardBatchBytesMax) {}
 
 Replica::~Replica() {
   Stop();

@@ -26,6 +26,7 @@
 #include "trialledger/consensus/raw_node.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/node/config.h"
+#include "trialledger/node/forward_batcher.h"
 #include "trialledger/node/log.h"
 #include "trialledger/node/mempool.h"
 #include "trialledger/node/node.h"
@@ -76,6 +77,9 @@ class Replica {
   void StopOnReadFault() const;
   // An admission refusal, counted (node_metrics.h).
   v1::SubmitTransactionResponse Refuse(std::string tx_id, v1::TxResult result) const;
+  // One ForwardBatch call to the leader (forward_batcher.h sends through it).
+  absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> ForwardBatch(
+      const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions);
 
   // The Raft loop (raft_loop.cc); everything below runs on the Raft thread only.
   void RunRaft();
@@ -115,6 +119,7 @@ class Replica {
   std::unique_ptr<raft::RawNode> raft_;
   std::unique_ptr<raft::PeerTransport> transport_;
   std::unique_ptr<PeerClients> peer_clients_;
+  ForwardBatcher forwarder_;  // a follower's submissions, to the leader
 
   // Raft thread only.
   raft::SoftState soft_;

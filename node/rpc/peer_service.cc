@@ -18,18 +18,38 @@ grpc::Status PeerLedgerServiceImpl::CheckPeer(const grpc::ServerContext& context
   return grpc::Status::OK;
 }
 
+grpc::Status PeerLedgerServiceImpl::CheckLeader() const {
+  if (node_.raft_view().role == raft::Role::kLeader) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      StrCat("node '", node_.config().name, "' is no longer the leader"));
+}
+
 grpc::Status PeerLedgerServiceImpl::Forward(grpc::ServerContext* context,
                                             const v1::ForwardRequest* request,
                                             v1::SubmitTransactionResponse* response) {
   grpc::Status allowed = CheckPeer(*context);
   if (!allowed.ok()) return allowed;
-  if (node_.raft_view().role != raft::Role::kLeader) {
-    // The follower's view of the leader is stale; it answers its client with Unavailable and the
-    // client retries once the cluster settles.
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                        StrCat("node '", node_.config().name, "' is no longer the leader"));
-  }
+  grpc::Status leads = CheckLeader();
+  if (!leads.ok()) return leads;
   *response = node_.Admit(request->transaction());
+  return grpc::Status::OK;
+}
+
+grpc::Status PeerLedgerServiceImpl::ForwardBatch(grpc::ServerContext* context,
+                                                 const v1::ForwardBatchRequest* request,
+                                                 v1::ForwardBatchResponse* response) {
+  grpc::Status allowed = CheckPeer(*context);
+  if (!allowed.ok()) return allowed;
+  if (static_cast<size_t>(request->transactions_size()) > limits::kForwardBatchTxsMax) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        StrCat("a forwarded batch holds ", request->transactions_size(),
+                               " transactions; at most ", limits::kForwardBatchTxsMax));
+  }
+  grpc::Status leads = CheckLeader();
+  if (!leads.ok()) return leads;
+  // In order: a signer's transactions in one batch keep their nonce order.
+  for (const std::string& transaction : request->transactions())
+    *response->add_responses() = node_.Admit(transaction);
   return grpc::Status::OK;
 }
 

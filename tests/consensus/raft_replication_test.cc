@@ -190,5 +190,74 @@ TEST(RaftReplication, RestartedNodeReappliesFromItsAppliedIndex) {
   EXPECT_EQ(AppliedData(net.node(2)).size(), 3u);
 }
 
+// A new commit index alone is not worth an fsync: a restart that lost it resumes from what the
+// application applied (committed by definition) and hands out nothing twice.
+TEST(RaftReplication, ACommitAloneIsNotSyncedAndARestartResumesFromTheAppliedIndex) {
+  MemoryLogStorage storage = MemoryLogStorage::Bootstrapped(ConfState{{1}, {}});
+  Config config;
+  config.id = 1;
+  std::unique_ptr<RawNode> node = *RawNode::Create(config, &storage);
+  ASSERT_TRUE(node->Campaign().ok());
+  uint64_t applied = 0;
+  bool saw_commit_only_write = false;
+  auto drain = [&] {
+    while (node->HasReady()) {
+      Ready ready = node->GetReady();
+      if (ready.write.entries.empty() && ready.write.hard_state.has_value() &&
+          !ready.write.snapshot.has_value() &&
+          ready.write.hard_state->term == storage.hard_state().term &&
+          ready.write.hard_state->vote == storage.hard_state().vote) {
+        EXPECT_FALSE(ready.write.must_sync) << "commit " << ready.write.hard_state->commit;
+        saw_commit_only_write = true;
+      }
+      ASSERT_TRUE(storage.Write(ready.write).ok());
+      for (const Entry& entry : ready.committed_entries)
+        applied = entry.index;
+      node->Advance();
+    }
+  };
+  drain();
+  ASSERT_TRUE(node->Propose("block").ok());
+  drain();
+  ASSERT_TRUE(saw_commit_only_write);
+  storage.Crash();  // the unsynced commit index is lost
+  ASSERT_LT(storage.hard_state().commit, applied);
+  config.applied_index = applied;
+  absl::StatusOr<std::unique_ptr<RawNode>> restarted = RawNode::Create(config, &storage);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_EQ((*restarted)->applied_index(), applied);
+  EXPECT_GE((*restarted)->hard_state().commit, applied);
+  // Claiming more than the log holds is still refused.
+  config.applied_index = storage.LastIndex() + 1;
+  EXPECT_FALSE(RawNode::Create(config, &storage).ok());
+}
+
+// Raft thesis 10.2.1: the leader's appends leave before its own copy is written; a follower's
+// answer waits for its write, since it acknowledges the entries.
+TEST(RaftReplication, TheLeadersAppendsMaySendEarlyAndAFollowersAnswerMayNot) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  ASSERT_TRUE(net.raw(1).Propose("x").ok());
+  Ready leader_ready = net.raw(1).GetReady();
+  EXPECT_FALSE(leader_ready.write.entries.empty());
+  ASSERT_EQ(leader_ready.early_messages.size(), 2u);
+  for (const Message& message : leader_ready.early_messages)
+    EXPECT_EQ(message.type, MessageType::kAppend);
+  for (const Message& message : leader_ready.messages)
+    EXPECT_NE(message.type, MessageType::kAppend);
+  ASSERT_TRUE(net.node(1).storage.Write(leader_ready.write).ok());
+  net.raw(1).Advance();
+  ASSERT_TRUE(net.raw(2)
+                  .Step(leader_ready.early_messages[0].to == 2 ? leader_ready.early_messages[0]
+                                                               : leader_ready.early_messages[1])
+                  .ok());
+  Ready follower_ready = net.raw(2).GetReady();
+  EXPECT_TRUE(follower_ready.early_messages.empty());
+  ASSERT_FALSE(follower_ready.messages.empty());
+  EXPECT_EQ(follower_ready.messages[0].type, MessageType::kAppendResponse);
+  ASSERT_TRUE(net.node(2).storage.Write(follower_ready.write).ok());
+  net.raw(2).Advance();
+}
+
 }  // namespace
 }  // namespace tl::raft::testing

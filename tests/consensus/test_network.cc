@@ -44,6 +44,8 @@ void TestNetwork::HandleReady(uint64_t id) {
   TestNode& test_node = *nodes_.at(id);
   while (test_node.raw_node->HasReady()) {
     Ready ready = test_node.raw_node->GetReady();
+    for (Message& message : ready.early_messages)
+      in_flight_.push_back(std::move(message));
     ASSERT_TRUE(test_node.storage.Write(ready.write).ok());
     if (ready.write.snapshot) {
       test_node.restored_snapshot_data = ready.write.snapshot->data;

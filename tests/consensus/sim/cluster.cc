@@ -187,6 +187,9 @@ void Cluster::Crash(SimNode& node, const char* why) {
 void Cluster::HandleReady(SimNode& node) {
   while (!Failed() && node.raw && node.raw->HasReady()) {
     Ready ready = node.raw->GetReady();
+    // Sent before the write, so a crash during the fsync below finds them already on the wire.
+    for (Message& message : ready.early_messages)
+      network_.Send(now_, std::move(message));
     StorageWrite unsynced = ready.write;
     unsynced.must_sync = false;
     Fail(node.storage.Write(unsynced));
@@ -546,6 +549,9 @@ std::string ReplayCommand(const SimOptions& options) {
   if (options.knobs.vote_not_persisted) absl::StrAppend(&command, " --bug vote-not-persisted");
   if (options.knobs.commit_previous_term_by_count) {
     absl::StrAppend(&command, " --bug commit-previous-term");
+  }
+  if (options.knobs.send_every_message_early) {
+    absl::StrAppend(&command, " --bug every-message-early");
   }
   return command;
 }

@@ -4,7 +4,8 @@
 //   raft_sim --seed 17 --nodes 5          replays one run exactly
 //   raft_sim --seed 17 --nodes 5 --trace  ... printing every event
 //   --steps K   ticks (steps) of faults per run (default 600); --first S  first seed of --seeds
-//   --bug ack-before-sync | vote-not-persisted | commit-previous-term   plant a bug
+//   --bug B     plant a bug: ack-before-sync, vote-not-persisted, commit-previous-term or
+//               every-message-early
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
         options.knobs.vote_not_persisted = true;
       } else if (bug == "commit-previous-term") {
         options.knobs.commit_previous_term_by_count = true;
+      } else if (bug == "every-message-early") {
+        options.knobs.send_every_message_early = true;
       } else {
         return Usage();
       }

@@ -8,9 +8,12 @@ namespace tl::raft {
 // Deliberately wrong behaviours that exist only so tests can prove the simulator catches them.
 // Production code never sets these; every field defaults to the correct behaviour.
 struct TestingKnobs {
-  // Report must_sync = false for appended entries and commit changes, so followers (and the
-  // leader itself) acknowledge entries that a crash can still lose.
+  // Report must_sync = false for appended entries, so followers (and the leader itself)
+  // acknowledge entries that a crash can still lose.
   bool acknowledge_before_sync = false;
+  // Put every message in Ready::early_messages, not only a leader's appends: a follower's answer
+  // then leaves before the entries it acknowledges are synced.
+  bool send_every_message_early = false;
   // Leave a new vote out of the persisted HardState, so a restarted node can vote twice per term.
   bool vote_not_persisted = false;
   // Commit an entry of an earlier term once a majority stores it (the Figure 8 bug).

@@ -12,6 +12,8 @@
 //   on a client block:          node->Propose(bytes);      // returns the entry's index
 //   while (node->HasReady()) {
 //     Ready ready = node->GetReady();
+//     0. send ready.early_messages: a leader's appends, which may travel while its own copy is
+//        being written (Raft thesis 10.2.1); the leader counts itself only once persisted.
 //     1. storage.Write(ready.write)  -- synced when ready.write.must_sync. Must succeed before
 //        anything below happens: the messages may acknowledge these entries or this vote.
 //     2. if ready.write.snapshot: restore the state machine from ready.write.snapshot->data.
@@ -53,7 +55,8 @@ class Raft;
 
 struct Ready {
   std::optional<SoftState> soft_state;   // set when the leader or this node's role changed
-  StorageWrite write;                    // persist first
+  std::vector<Message> early_messages;   // may be sent before or while `write` is persisted
+  StorageWrite write;                    // persist before everything below
   std::vector<Message> messages;         // send only after `write` is durable
   std::vector<Entry> committed_entries;  // apply in order, after `write` is durable
   std::vector<ReadState> read_states;    // linearizable reads that may now be served

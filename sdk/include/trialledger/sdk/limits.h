@@ -46,7 +46,10 @@ inline constexpr int kMetricsHttpThreads = 2;
 inline constexpr int64_t kMetricsHttpTimeoutMs = 5000;
 
 // Between nodes (the mutual-TLS peer endpoint).
-inline constexpr int64_t kForwardDeadlineMs = 5000;       // a follower's Forward to the leader
+inline constexpr int64_t kForwardDeadlineMs = 5000;  // a follower's Forward to the leader
+// One ForwardBatch: transactions, and their bytes (well under kGrpcMessageBytesMax).
+inline constexpr size_t kForwardBatchTxsMax = 1000;
+inline constexpr size_t kForwardBatchBytesMax = 8 * 1024 * 1024;
 inline constexpr uint64_t kFetchBlocksPerCallMax = 1000;  // blocks one FetchBlocks call returns
 inline constexpr int64_t kFetchBlocksDeadlineMs = 60000;  // one FetchBlocks call
 inline constexpr size_t kPeerStreamsMax = 64;             // concurrent peer streams a node serves

@@ -14,12 +14,17 @@ class PeerLedgerServiceImpl final : public v1::PeerLedgerService::Service {
 
   grpc::Status Forward(grpc::ServerContext* context, const v1::ForwardRequest* request,
                        v1::SubmitTransactionResponse* response) override;
+  grpc::Status ForwardBatch(grpc::ServerContext* context, const v1::ForwardBatchRequest* request,
+                            v1::ForwardBatchResponse* response) override;
   grpc::Status FetchBlocks(grpc::ServerContext* context, const v1::FetchBlocksRequest* request,
                            grpc::ServerWriter<v1::Block>* writer) override;
 
  private:
   // PERMISSION_DENIED unless the caller's certificate names a node of the ledger.
   grpc::Status CheckPeer(const grpc::ServerContext& context) const;
+  // UNAVAILABLE unless this node leads: the forwarding follower's view of the leader is stale,
+  // it answers its client with Unavailable and the client retries once the cluster settles.
+  grpc::Status CheckLeader() const;
 
   Node& node_;
 };
