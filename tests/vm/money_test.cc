@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+
 #include "test_util.h"
 
 namespace tl::vm {
@@ -82,6 +85,58 @@ TEST(MoneyTest, ZeroMoneyWithoutCurrencyDoesNotMixWithACurrency) {
   ret a)"),
                                   "main");
   EXPECT_EQ(result.trap, TrapCode::kCurrencyMismatch);
+}
+
+TEST(MoneyTest, SumsCrossTheInt64BoundaryExactly) {
+  ExecutionResult result = RunAsm(Main("list", "a:money b:money c:money l:list", R"(
+  loadk a USD:9223372036854775807
+  loadk b USD:1
+  madd c a b
+  lpush l c
+  loadk a USD:-9223372036854775808
+  msub c a b
+  lpush l c
+  madd c c b
+  lpush l c
+  ret l)"),
+                                  "main");
+  ASSERT_TRUE(result.ok()) << result.message;
+  const auto items = result.return_value.ListItems();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(items[0], *Value::MakeMoney("USD", Amount(1) << 63));
+  EXPECT_EQ(items[1], *Value::MakeMoney("USD", -(Amount(1) << 63) - 1));
+  EXPECT_EQ(items[2], Money("USD", std::numeric_limits<int64_t>::min()));
+}
+
+TEST(MoneyTest, AmountsBeyond64BitsPayOneMoreGasWord) {
+  const auto gas_of_sum = [](std::string_view amount) {
+    ExecutionResult result =
+        RunAsm(Main("money", "a:money b:money",
+                    "loadk a USD:" + std::string(amount) + "\nloadk b USD:1\nmadd a a b\nret a"),
+               "main");
+    EXPECT_TRUE(result.ok()) << result.message;
+    return result.gas_used;
+  };
+  EXPECT_EQ(gas_of_sum("18446744073709551613"), gas_of_sum("18446744073709551614"));
+  EXPECT_EQ(gas_of_sum("18446744073709551615"), gas_of_sum("18446744073709551614") + 1);
+}
+
+TEST(MoneyTest, CurrencyMismatchIsRefusedAtEveryWidth) {
+  for (std::string_view amount :
+       {"1", "9223372036854775807", "9223372036854775808", "1000000000000000000000000000000"}) {
+    for (std::string_view op : {"madd", "msub", "mratio"}) {
+      const std::string body = "loadk a USD:" + std::string(amount) +
+                               "\nloadk b EUR:" + std::string(amount) + "\n" + std::string(op) +
+                               " q a b\nret q";
+      const bool ratio = op == "mratio";
+      ExecutionResult result =
+          RunAsm(Main(ratio ? "rational" : "money",
+                      ratio ? "a:money b:money q:rational" : "a:money b:money q:money", body),
+                 "main");
+      EXPECT_EQ(result.trap, TrapCode::kCurrencyMismatch) << op << " " << amount;
+      EXPECT_EQ(result.message, "currency mismatch: 'USD' and 'EUR'");
+    }
+  }
 }
 
 struct MoneyRounding {

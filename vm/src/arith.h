@@ -13,7 +13,9 @@
 namespace tl::vm::internal {
 
 // Quotient n / d rounded by `mode`. REQUIRES: d != 0 and the quotient fits T (callers check
-// the int64 case INT64_MIN / -1 themselves). T is __int128 or WideAmount.
+// the int64 case INT64_MIN / -1 themselves). T is __int128 or WideAmount, or int64_t when d > 0
+// (then |d| and the quotient plus one step fit). One template for every width, so the native
+// money paths round exactly as the exact Boost paths do.
 template <typename T>
 T RoundDivide(const T& n, const T& d, RoundingMode mode) {
   T q = n / d;  // truncates toward zero

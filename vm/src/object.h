@@ -13,8 +13,9 @@
 #include <string>
 #include <utility>
 #include <vector>
-#include "trialledger/base/check.h"
 
+#include "native_amount.h"
+#include "trialledger/base/check.h"
 #include "trialledger/vm/value.h"
 
 namespace tl::vm::internal {
@@ -32,17 +33,41 @@ struct Object {
   uint32_t depth;
 };
 
+// Minor units are native (see native_amount.h): |minor| <= 10^30 always fits an __int128.
 struct MoneyObject : Object {
-  MoneyObject(Currency c, Amount m) : Object(Type::kMoney), currency(c), minor(std::move(m)) {}
+  MoneyObject(Currency c, NativeAmount m) : Object(Type::kMoney), currency(c), minor(m) {}
   Currency currency;
-  Amount minor;
+  NativeAmount minor;
 };
 
-struct RationalObject : Object {
-  RationalObject(Amount n, Amount d)
-      : Object(Type::kRational), numerator(std::move(n)), denominator(std::move(d)) {}
-  Amount numerator;
-  Amount denominator;  // > 0, gcd(numerator, denominator) == 1
+// The exact parts, plus native copies when both fit an __int128 so that money × rational can
+// skip Boost. Write through Set() to keep the two in step.
+class RationalObject : public Object {
+ public:
+  RationalObject(Amount n, Amount d) : Object(Type::kRational) { Set(std::move(n), std::move(d)); }
+  // REQUIRES: d > 0, gcd(n, d) == 1.
+  void Set(Amount n, Amount d) {
+    numerator_ = std::move(n);
+    denominator_ = std::move(d);
+    fits_native_ =
+        ToNative(numerator_, &native_numerator_) && ToNative(denominator_, &native_denominator_);
+    fits_int64_ = fits_native_ && FitsInt64(native_numerator_) && FitsInt64(native_denominator_);
+  }
+  const Amount& numerator() const { return numerator_; }
+  const Amount& denominator() const { return denominator_; }
+  bool fits_native() const { return fits_native_; }
+  bool fits_int64() const { return fits_int64_; }  // implies fits_native()
+  // REQUIRES: fits_native().
+  NativeAmount native_numerator() const { return native_numerator_; }
+  NativeAmount native_denominator() const { return native_denominator_; }
+
+ private:
+  Amount numerator_;
+  Amount denominator_;
+  NativeAmount native_numerator_ = 0;
+  NativeAmount native_denominator_ = 1;
+  bool fits_native_ = false;
+  bool fits_int64_ = false;
 };
 
 struct TextObject : Object {  // kString or kBytes
@@ -101,6 +126,17 @@ struct ValueAccess {
     return v.bits_.object != nullptr && v.bits_.object->refs == 1;
   }
 };
+
+// Money parts without the public accessors' type checks and Boost conversion.
+// REQUIRES: v.type() == Type::kMoney.
+inline NativeAmount MinorOf(const Value& v) {
+  const auto* money = ValueAccess::As<MoneyObject>(v);
+  return money != nullptr ? money->minor : 0;
+}
+inline Currency CurrencyOf(const Value& v) {
+  const auto* money = ValueAccess::As<MoneyObject>(v);
+  return money != nullptr ? money->currency : Currency();
+}
 
 inline uint32_t NodesOf(const Value& v) {
   const Object* object = ValueAccess::Obj(v);

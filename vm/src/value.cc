@@ -108,7 +108,9 @@ absl::StatusOr<Value> Value::MakeMoney(std::string_view currency, Amount minor) 
         StrCat("money amount ", minor.str(), " exceeds 10^", kMoneyMinorDigitsMax, " minor units"));
   }
   Value v;
-  ValueAccess::Adopt(v, Type::kMoney, new MoneyObject(parsed, std::move(minor)));
+  internal::NativeAmount native;
+  TL_CHECK(internal::ToNative(minor, &native));  // |minor| <= 10^30 < 2^127
+  ValueAccess::Adopt(v, Type::kMoney, new MoneyObject(parsed, native));
   return v;
 }
 
@@ -218,15 +220,16 @@ Currency Value::MoneyCurrency() const {
 }
 Amount Value::MoneyMinor() const {
   TL_CHECK(type_ == Type::kMoney);
-  return bits_.object ? static_cast<MoneyObject*>(bits_.object)->minor : Amount(0);
+  return bits_.object ? internal::ToAmount(static_cast<MoneyObject*>(bits_.object)->minor)
+                      : Amount(0);
 }
 Amount Value::RationalNumerator() const {
   TL_CHECK(type_ == Type::kRational);
-  return bits_.object ? static_cast<RationalObject*>(bits_.object)->numerator : Amount(0);
+  return bits_.object ? static_cast<RationalObject*>(bits_.object)->numerator() : Amount(0);
 }
 Amount Value::RationalDenominator() const {
   TL_CHECK(type_ == Type::kRational);
-  return bits_.object ? static_cast<RationalObject*>(bits_.object)->denominator : Amount(1);
+  return bits_.object ? static_cast<RationalObject*>(bits_.object)->denominator() : Amount(1);
 }
 std::string_view Value::AsString() const {
   TL_CHECK(type_ == Type::kString || type_ == Type::kBytes);

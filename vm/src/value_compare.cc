@@ -49,7 +49,7 @@ int CompareValuesCounted(const Value& left, const Value& right, uint64_t* work) 
       return Sign(ValueAccess::Int(left), ValueAccess::Int(right));
     case Type::kMoney: {
       if (int c = Sign(left.MoneyCurrency(), right.MoneyCurrency()); c != 0) return c;
-      return Sign(left.MoneyMinor(), right.MoneyMinor());
+      return Sign(internal::MinorOf(left), internal::MinorOf(right));
     }
     case Type::kRational: {
       // Denominators are positive, so cross-multiplication preserves the order.

@@ -12,41 +12,101 @@
 namespace tl::vm::internal {
 namespace {
 
-using Entries = std::vector<std::pair<Value, Value>>;
+using Entry = std::pair<Value, Value>;
 
-// CompareValues with a shortcut for the common int keys.
+std::string_view TextOf(const Value& v) {
+  const auto* text = ValueAccess::As<TextObject>(v);
+  return text != nullptr ? std::string_view(text->data) : std::string_view();
+}
+
+// CompareValues with shortcuts for the common int and text keys; the same order.
 inline int CompareKeys(const Value& left, const Value& right) {
-  if (left.type() == Type::kInt && right.type() == Type::kInt) {
-    const int64_t l = ValueAccess::Int(left), r = ValueAccess::Int(right);
-    return (l > r) - (l < r);
+  if (left.type() == right.type()) {
+    if (left.type() == Type::kInt) {
+      const int64_t l = ValueAccess::Int(left), r = ValueAccess::Int(right);
+      return (l > r) - (l < r);
+    }
+    if (left.type() == Type::kString || left.type() == Type::kBytes) {
+      const int c = TextOf(left).compare(TextOf(right));
+      return (c > 0) - (c < 0);
+    }
   }
   return CompareValues(left, right);
 }
 
-bool KeyLess(const std::pair<Value, Value>& entry, const Value& key) {
-  return CompareKeys(entry.first, key) < 0;
+std::span<const Entry> EntriesOf(const Value& map) {
+  const auto* object = ValueAccess::As<MapObject>(map);
+  return object != nullptr ? std::span<const Entry>(object->entries) : std::span<const Entry>();
 }
 
-// Position of `key` in ascending `entries`, or of the first greater key.
-Entries::iterator LowerBound(Entries& entries, const Value& key) {
-  return std::lower_bound(entries.begin(), entries.end(), key, KeyLess);
+// Whether every key is an int: types order first, so the ends' types bound all of them.
+inline bool AllIntKeys(std::span<const Entry> entries) {
+  return !entries.empty() && entries.front().first.type() == Type::kInt &&
+         entries.back().first.type() == Type::kInt;
 }
 
-const std::pair<Value, Value>* FindEntry(const Value& map, const Value& key) {
-  const auto entries = map.MapEntries();
-  auto it = std::lower_bound(entries.begin(), entries.end(), key, KeyLess);
-  if (it == entries.end() || CompareKeys(it->first, key) != 0) return nullptr;
-  return &*it;
+// std::lower_bound for int key `k` among distinct, ascending int keys, without CompareValues.
+// At most k - first keys lie below k and at most last - k above it, which pins the position to
+// a window: a single slot for a dense run of keys (0..n-1, say), so the common lookup needs no
+// search at all. The window only narrows where to look; the result is std::lower_bound's, and
+// gas stays the full binary search's (SearchGas). REQUIRES: AllIntKeys(entries).
+inline size_t IntLowerBound(std::span<const Entry> entries, int64_t k) {
+  const size_t size = entries.size();
+  const int64_t first = ValueAccess::Int(entries.front().first);
+  const int64_t last = ValueAccess::Int(entries.back().first);
+  if (k <= first) return 0;
+  if (k > last) return size;
+  // Unsigned differences are exact here: 0 < k - first < 2^64 and 0 <= last - k < 2^64.
+  const uint64_t below_max = uint64_t(k) - uint64_t(first);
+  const uint64_t above_max = uint64_t(last) - uint64_t(k);
+  size_t low = above_max >= size ? 0 : size - 1 - above_max;
+  size_t high = below_max >= size ? size : below_max;
+  while (low < high) {
+    const size_t middle = low + (high - low) / 2;
+    if (ValueAccess::Int(entries[middle].first) < k) {
+      low = middle + 1;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
+}
+
+// Position of `key` in ascending `entries`, or of the first greater key (std::lower_bound).
+size_t LowerBoundIndex(std::span<const Entry> entries, const Value& key) {
+  if (key.type() == Type::kInt && AllIntKeys(entries)) {
+    return IntLowerBound(entries, ValueAccess::Int(key));
+  }
+  const auto it = std::lower_bound(
+      entries.begin(), entries.end(), key,
+      [](const Entry& entry, const Value& k) { return CompareKeys(entry.first, k) < 0; });
+  return static_cast<size_t>(it - entries.begin());
+}
+
+inline const Entry* FindEntry(std::span<const Entry> entries, const Value& key) {
+  if (key.type() == Type::kInt && AllIntKeys(entries)) {
+    const int64_t k = ValueAccess::Int(key);
+    const size_t index = IntLowerBound(entries, k);
+    if (index == entries.size() || ValueAccess::Int(entries[index].first) != k) return nullptr;
+    return &entries[index];
+  }
+  const size_t index = LowerBoundIndex(entries, key);
+  if (index == entries.size() || CompareKeys(entries[index].first, key) != 0) return nullptr;
+  return &entries[index];
 }
 
 // Copies a dynamically typed `value` into register `out`, whose type is static.
-TrapCode Extract(const Value& value, RunState& state, Value& out) {
+inline TrapCode Extract(const Value& value, RunState& state, Value& out) {
   if (value.type() != out.type()) {
     state.message =
         StrCat("expected a ", TypeName(out.type()), ", found a ", TypeName(value.type()));
     return TrapCode::kTypeError;
   }
-  out = value;
+  if (IsHeapType(value.type())) {
+    out = value;
+  } else {
+    ValueAccess::Int(out) = ValueAccess::Int(value);  // inline bits; no reference to count
+  }
   return TrapCode::kNone;
 }
 
@@ -67,7 +127,7 @@ uint64_t CloneGas(const Value& v) {
 
 // Cost of a binary search for `key` among `entries` map entries: one comparison per halving,
 // each paying for the key's bytes.
-uint64_t SearchGas(size_t entries, const Value& key) {
+inline uint64_t SearchGas(size_t entries, const Value& key) {
   const bool text = key.type() == Type::kString || key.type() == Type::kBytes;
   return std::bit_width(entries) * (1 + (text ? BytesGas(key.AsString().size()) : 0));
 }
@@ -219,7 +279,7 @@ TrapCode Op_kMapput(RunState& state, Value* r, const LinkedInstruction& in) {
   const Value key = r[in.b], item = r[in.c];
   state.pending_gas += CloneGas(r[in.a]) + SearchGas(r[in.a].MapEntries().size(), key);
   MapObject* map = MutableMap(r[in.a]);
-  auto it = LowerBound(map->entries, key);
+  auto it = map->entries.begin() + LowerBoundIndex(map->entries, key);
   if (it != map->entries.end() && CompareKeys(it->first, key) == 0) {
     if (!AdmitChild(map, item, NodesOf(it->second))) return TrapCode::kLimitExceeded;
     it->second = item;
@@ -238,8 +298,9 @@ TrapCode Op_kMapput(RunState& state, Value* r, const LinkedInstruction& in) {
 }
 
 TrapCode Op_kMapget(RunState& state, Value* r, const LinkedInstruction& in) {
-  state.pending_gas += SearchGas(r[in.b].MapEntries().size(), r[in.c]);
-  const auto* entry = FindEntry(r[in.b], r[in.c]);
+  const std::span<const Entry> entries = EntriesOf(r[in.b]);
+  state.pending_gas += SearchGas(entries.size(), r[in.c]);
+  const Entry* entry = FindEntry(entries, r[in.c]);
   if (entry == nullptr) {
     state.message = StrCat("key ", r[in.c].DebugString(), " not in map");
     return TrapCode::kKeyNotFound;
@@ -248,18 +309,19 @@ TrapCode Op_kMapget(RunState& state, Value* r, const LinkedInstruction& in) {
 }
 
 TrapCode Op_kMaphas(RunState& state, Value* r, const LinkedInstruction& in) {
-  state.pending_gas += SearchGas(r[in.b].MapEntries().size(), r[in.c]);
-  ValueAccess::Bool(r[in.a]) = FindEntry(r[in.b], r[in.c]) != nullptr;
+  const std::span<const Entry> entries = EntriesOf(r[in.b]);
+  state.pending_gas += SearchGas(entries.size(), r[in.c]);
+  ValueAccess::Bool(r[in.a]) = FindEntry(entries, r[in.c]) != nullptr;
   return TrapCode::kNone;
 }
 
 TrapCode Op_kMapdel(RunState& state, Value* r, const LinkedInstruction& in) {
   const Value key = r[in.b];
   state.pending_gas += SearchGas(r[in.a].MapEntries().size(), key);
-  if (FindEntry(r[in.a], key) == nullptr) return TrapCode::kNone;
+  if (FindEntry(EntriesOf(r[in.a]), key) == nullptr) return TrapCode::kNone;
   state.pending_gas += CloneGas(r[in.a]);
   MapObject* map = MutableMap(r[in.a]);
-  auto it = LowerBound(map->entries, key);
+  auto it = map->entries.begin() + LowerBoundIndex(map->entries, key);
   map->nodes -= NodesOf(it->first) + NodesOf(it->second);
   state.pending_gas += map->entries.size() / 16;
   map->entries.erase(it);
