@@ -141,6 +141,12 @@ void Replica::HandleReady() {
   // The leader's appends go out while its own copy is synced (raw_node.h, step 0).
   for (const raft::Message& message : ready.early_messages)
     transport_->Send(message);
+  if (soft_.role != raft::Role::kLeader) {
+    // The leader checked these at admission; a follower checks them while it syncs them.
+    for (const raft::Entry& entry : ready.write.entries) {
+      if (entry.type == raft::EntryType::kNormal) precheck_.Check(entry.index, entry.data);
+    }
+  }
   if (!ready.write.empty()) {
     auto write_start = Clock::now();
     absl::Status written = raft_storage_->Write(ready.write);
@@ -208,6 +214,7 @@ void Replica::ApplyEntry(const raft::Entry& entry) {
 }
 
 void Replica::ApplyBlockEntry(const raft::Entry& entry) {
+  precheck_.MarkApplied(entry.index);  // a check not begun by now would duplicate the apply's
   absl::StatusOr<DecodedBlock> block = DecodeBlock(entry.data);
   auto apply_start = Clock::now();
   absl::StatusOr<ledger::AppliedBlock> applied =

@@ -31,6 +31,7 @@
 #include "trialledger/node/mempool.h"
 #include "trialledger/node/node.h"
 #include "trialledger/node/signature_memo.h"
+#include "trialledger/node/signature_precheck.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/keyfile.h"
 #include "trialledger/sdk/protocol.h"
@@ -112,6 +113,7 @@ class Replica {
   std::unique_ptr<ledger::LedgerStore> store_;
   Mempool mempool_;
   SignatureMemo signatures_;  // what admission verified, so that apply need not again
+  SignaturePrecheck precheck_{signatures_};  // a follower's checks while it syncs a block
   // Thread-safe: the Raft thread and admission count, scrapes render.
   mutable NodeMetrics metrics_;
 

@@ -1,0 +1,61 @@
+#include "trialledger/node/signature_precheck.h"
+
+#include "trialledger/sdk/codec.h"
+
+namespace tl::node {
+
+SignaturePrecheck::SignaturePrecheck(SignatureMemo& memo)
+    : memo_(memo), thread_([this] { Run(); }) {}
+
+SignaturePrecheck::~SignaturePrecheck() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void SignaturePrecheck::Check(uint64_t raft_index, std::string block_bytes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (queue_.size() >= kPrecheckBlocksMax) return;  // the apply verifies these itself
+    queue_.emplace_back(raft_index, std::move(block_bytes));
+  }
+  changed_.notify_all();
+}
+
+void SignaturePrecheck::WaitUntilIdle() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [&] { return queue_.empty() && !busy_; });
+}
+
+void SignaturePrecheck::Run() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (true) {
+    changed_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (stopping_) return;
+    auto [raft_index, block_bytes] = std::move(queue_.front());
+    queue_.pop_front();
+    busy_ = true;
+    lock.unlock();
+    if (raft_index > applied_.load(std::memory_order_relaxed)) CheckBlock(block_bytes);
+    lock.lock();
+    busy_ = false;
+    changed_.notify_all();
+  }
+}
+
+void SignaturePrecheck::CheckBlock(const std::string& block_bytes) {
+  v1::Block block;
+  if (!block.ParseFromString(block_bytes)) return;  // the apply refuses it, alike on every node
+  for (const v1::Transaction& tx : block.transactions()) {
+    v1::TxBody body;
+    if (!body.ParseFromString(tx.body())) continue;
+    if (VerifyTxSignature(tx, body.signer_public_key()))
+      memo_.Remember(tx, body.signer_public_key());
+  }
+  blocks_checked_.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace tl::node
