@@ -18,7 +18,8 @@ absl::Status HeaderFault(uint64_t height, std::string_view what) {
 }
 
 absl::Status CheckHeader(const ChainHead& head, std::string_view chain_id,
-                         const DecodedBlock& block, const StateReader& state) {
+                         const DecodedBlock& block, const StateReader& state,
+                         const SignatureChecker* signatures) {
   const v1::BlockHeader& header = block.header;
   uint64_t height = header.height();
   if (header.chain_id() != chain_id) {
@@ -68,7 +69,10 @@ absl::Status CheckHeader(const ChainHead& head, std::string_view chain_id,
     return HeaderFault(height, StrCat("proposer '", proposer.name(), "' was removed at height ",
                                       proposer.changed_height()));
   }
-  if (!VerifyBlockSignature(block.block, proposer.public_key())) {
+  const bool signed_by_proposer =
+      signatures != nullptr ? signatures->VerifiesBlock(block.block, proposer.public_key())
+                            : VerifyBlockSignature(block.block, proposer.public_key());
+  if (!signed_by_proposer) {
     return HeaderFault(
         height, StrCat("proposer signature does not verify for node '", proposer.name(), "'"));
   }
@@ -142,7 +146,7 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis) {
 absl::StatusOr<AppliedBlock> ApplyBlock(const ChainHead& head, std::string_view chain_id,
                                         const DecodedBlock& block, const StateReader& state,
                                         const ApplyOptions& options) {
-  absl::Status header_ok = CheckHeader(head, chain_id, block, state);
+  absl::Status header_ok = CheckHeader(head, chain_id, block, state, options.signatures);
   if (absl::Status read = state.status(); !read.ok()) return read;
   if (!header_ok.ok()) return header_ok;
   uint64_t height = block.header.height();

@@ -19,6 +19,13 @@ std::map<std::string, v1::NodeInfo> Replica::nodes() const {
   return nodes_;
 }
 
+std::optional<std::string> Replica::NodePublicKey(const std::string& node_name) const {
+  std::lock_guard<std::mutex> lock(view_mutex_);
+  auto node = nodes_.find(node_name);
+  if (node == nodes_.end()) return std::nullopt;
+  return node->second.public_key();
+}
+
 std::string Replica::NodeName(uint64_t raft_id) const {
   std::lock_guard<std::mutex> lock(view_mutex_);
   for (const auto& [name, info] : nodes_) {

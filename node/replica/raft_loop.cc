@@ -319,6 +319,8 @@ void Replica::MaybeCutBlock(Clock::time_point now) {
   block.set_header(Encode(header));
   block.set_proposer_signature(
       SignInDomain(kBlockSigningDomain, node_key_.keys.secret_key, block.header()));
+  // Signed just now with this node's key: its apply need not verify that signature.
+  signatures_.RememberBlock(block, node_key_.keys.public_key);
   absl::StatusOr<uint64_t> index = raft_->Propose(Encode(block));
   if (!index.ok()) {
     mempool_.RequeueTaken();

@@ -102,6 +102,7 @@ class Replica {
   // Membership records from the state (node/<name>), refreshed after blocks that change them.
   void RefreshNodes();
   std::map<std::string, v1::NodeInfo> nodes() const;
+  std::optional<std::string> NodePublicKey(const std::string& node_name) const;
   std::string NodeName(uint64_t raft_id) const;
 
   const NodeConfig config_;
@@ -113,7 +114,6 @@ class Replica {
   std::unique_ptr<ledger::LedgerStore> store_;
   Mempool mempool_;
   SignatureMemo signatures_;  // what admission verified, so that apply need not again
-  SignaturePrecheck precheck_{signatures_};  // a follower's checks while it syncs a block
   // Thread-safe: the Raft thread and admission count, scrapes render.
   mutable NodeMetrics metrics_;
 
@@ -159,6 +159,10 @@ class Replica {
   std::multimap<std::string, TxWaiter*> tx_waiters_;  // by transaction id; GUARDED_BY(mutex_)
   std::atomic<bool> stop_raft_{false};
   std::thread raft_thread_;
+  // A follower's checks while it syncs a block. Last: its thread reads the members above, so it
+  // is stopped before any of them goes.
+  SignaturePrecheck precheck_{
+      signatures_, [this](const std::string& node_name) { return NodePublicKey(node_name); }};
 };
 
 }  // namespace tl::node

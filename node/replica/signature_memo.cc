@@ -7,19 +7,46 @@ namespace tl::node {
 namespace {
 
 // What the verdict depends on: the key, the signed bytes and the signature.
-std::string Digest(const v1::Transaction& tx, std::string_view signer_public_key) {
+std::string Digest(std::string_view what, std::string_view public_key, std::string_view bytes,
+                   std::string_view signature) {
   return Blake2b256Hasher()
-      .UpdateField("trialledger/v1/verified-signature")
-      .UpdateField(signer_public_key)
-      .UpdateField(tx.body())
-      .UpdateField(tx.signature())
+      .UpdateField(what)
+      .UpdateField(public_key)
+      .UpdateField(bytes)
+      .UpdateField(signature)
       .Final();
+}
+
+std::string TxDigest(const v1::Transaction& tx, std::string_view signer_public_key) {
+  return Digest("trialledger/v1/verified-signature", signer_public_key, tx.body(), tx.signature());
+}
+
+std::string BlockDigest(const v1::Block& block, std::string_view proposer_public_key) {
+  return Digest("trialledger/v1/verified-block-signature", proposer_public_key, block.header(),
+                block.proposer_signature());
 }
 
 }  // namespace
 
 void SignatureMemo::Remember(const v1::Transaction& tx, std::string_view signer_public_key) {
-  std::string digest = Digest(tx, signer_public_key);
+  RememberDigest(TxDigest(tx, signer_public_key));
+}
+
+bool SignatureMemo::Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const {
+  return Recall(TxDigest(tx, signer_public_key)) || VerifyTxSignature(tx, signer_public_key);
+}
+
+void SignatureMemo::RememberBlock(const v1::Block& block, std::string_view proposer_public_key) {
+  RememberDigest(BlockDigest(block, proposer_public_key));
+}
+
+bool SignatureMemo::VerifiesBlock(const v1::Block& block,
+                                  std::string_view proposer_public_key) const {
+  return Recall(BlockDigest(block, proposer_public_key)) ||
+         VerifyBlockSignature(block, proposer_public_key);
+}
+
+void SignatureMemo::RememberDigest(std::string digest) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!digests_.insert(digest).second) return;
   by_age_.push_back(std::move(digest));
@@ -29,18 +56,13 @@ void SignatureMemo::Remember(const v1::Transaction& tx, std::string_view signer_
   }
 }
 
-bool SignatureMemo::Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const {
-  const std::string digest = Digest(tx, signer_public_key);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    // Forgotten from the set now; its by_age_ entry goes when it comes to the front (erasing a
-    // digest that is no longer there is harmless).
-    if (digests_.erase(digest) == 1) {
-      ++recalled_;
-      return true;
-    }
-  }
-  return VerifyTxSignature(tx, signer_public_key);
+bool SignatureMemo::Recall(const std::string& digest) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Forgotten from the set now; its by_age_ entry goes when it comes to the front (erasing a
+  // digest that is no longer there is harmless).
+  if (digests_.erase(digest) == 0) return false;
+  ++recalled_;
+  return true;
 }
 
 size_t SignatureMemo::size() const {

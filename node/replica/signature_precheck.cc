@@ -4,8 +4,8 @@
 
 namespace tl::node {
 
-SignaturePrecheck::SignaturePrecheck(SignatureMemo& memo)
-    : memo_(memo), thread_([this] { Run(); }) {}
+SignaturePrecheck::SignaturePrecheck(SignatureMemo& memo, NodeKey node_key)
+    : memo_(memo), node_key_(std::move(node_key)), thread_([this] { Run(); }) {}
 
 SignaturePrecheck::~SignaturePrecheck() {
   {
@@ -49,6 +49,12 @@ void SignaturePrecheck::Run() {
 void SignaturePrecheck::CheckBlock(const std::string& block_bytes) {
   v1::Block block;
   if (!block.ParseFromString(block_bytes)) return;  // the apply refuses it, alike on every node
+  absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block.header());
+  std::optional<std::string> proposer_key =
+      header.ok() ? node_key_(header->proposer()) : std::nullopt;
+  if (proposer_key.has_value() && VerifyBlockSignature(block, *proposer_key)) {
+    memo_.RememberBlock(block, *proposer_key);
+  }
   for (const v1::Transaction& tx : block.transactions()) {
     v1::TxBody body;
     if (!body.ParseFromString(tx.body())) continue;

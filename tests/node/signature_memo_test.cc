@@ -6,6 +6,7 @@
 
 #include "test_ledger.h"
 #include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/crypto.h"
 
 namespace tl::node {
 namespace {
@@ -62,6 +63,40 @@ TEST_F(SignatureMemoTest, AnUnknownTransactionIsVerified) {
   bad.set_signature(std::string(bad.signature().size(), '\0'));
   EXPECT_FALSE(memo.Verifies(bad, Key("cro-edc")));
   EXPECT_EQ(memo.recalled(), 0u);
+}
+
+// A block signed by `keys` as proposer `name`.
+v1::Block SignedBlock(const KeyPair& keys, const std::string& name, uint64_t height) {
+  v1::BlockHeader header;
+  header.set_height(height);
+  header.set_proposer(name);
+  v1::Block block;
+  block.set_header(Encode(header));
+  block.set_proposer_signature(SignInDomain(kBlockSigningDomain, keys.secret_key, block.header()));
+  return block;
+}
+
+TEST_F(SignatureMemoTest, ABlockSignatureIsRecalledOnlyForItsKeyHeaderAndSignature) {
+  SignatureMemo memo;
+  KeyPair proposer = GenerateKeyPair(), other = GenerateKeyPair();
+  v1::Block block = SignedBlock(proposer, "node1", 5);
+  memo.RememberBlock(block, proposer.public_key);
+  EXPECT_FALSE(memo.VerifiesBlock(block, other.public_key));  // another key: verified, refused
+  v1::Block forged = block;
+  forged.set_header(SignedBlock(proposer, "node1", 6).header());  // the signature of height 5
+  EXPECT_FALSE(memo.VerifiesBlock(forged, proposer.public_key));
+  EXPECT_EQ(memo.recalled(), 0u);
+  EXPECT_TRUE(memo.VerifiesBlock(block, proposer.public_key));
+  EXPECT_EQ(memo.recalled(), 1u);
+  EXPECT_TRUE(memo.VerifiesBlock(block, proposer.public_key));  // forgotten: verified again
+  EXPECT_EQ(memo.recalled(), 1u);
+  // A transaction's memo and a block's never answer for each other.
+  v1::Transaction tx;
+  tx.set_body(block.header());
+  tx.set_signature(block.proposer_signature());
+  memo.RememberBlock(block, proposer.public_key);
+  EXPECT_FALSE(memo.Verifies(tx, proposer.public_key));
+  EXPECT_EQ(memo.recalled(), 1u);
 }
 
 TEST_F(SignatureMemoTest, PastItsCapacityTheOldestAreForgotten) {

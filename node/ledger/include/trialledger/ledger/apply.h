@@ -53,7 +53,8 @@ struct ApplyOptions {
   // false: contract transactions post nothing to the books. For benchmarks only, which measure
   // the same block with and without the books; such a ledger is not the network's.
   bool post_books = true;
-  // Null: every transaction signature is verified (tx_rules.h, SignatureChecker).
+  // Null: every transaction signature and the block's are verified (tx_rules.h,
+  // SignatureChecker).
   const SignatureChecker* signatures = nullptr;
 };
 

@@ -14,13 +14,16 @@
 
 namespace tl::ledger {
 
-// Says whether a transaction's signature verifies for a key. The verdict is a pure function of
-// those bytes, so a node may answer from what it has already checked (a transaction it admitted
-// is applied later: trialledger/node/signature_memo.h) without changing any block's outcome.
+// Says whether a transaction's or a block's signature verifies for a key. The verdict is a pure
+// function of those bytes, so a node may answer from what it has already checked (a transaction
+// it admitted, a block it signed or checked while syncing it: trialledger/node/signature_memo.h)
+// without changing any block's outcome.
 class SignatureChecker {
  public:
   virtual ~SignatureChecker() = default;
   virtual bool Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const = 0;
+  virtual bool VerifiesBlock(const v1::Block& block,
+                             std::string_view proposer_public_key) const = 0;
 };
 
 // Where a transaction is applied: the block's height and time (the only clock contracts see).

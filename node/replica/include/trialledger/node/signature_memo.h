@@ -1,5 +1,6 @@
-// The transaction signatures this node has already verified, so that it verifies each one once:
-// a transaction the leader admitted to its pool is applied a block later, over the same bytes.
+// The transaction and block signatures this node has already verified, so that it verifies each
+// one once: a transaction the leader admitted to its pool is applied a block later, over the same
+// bytes, and so is a block a follower checked while syncing it.
 //
 // Admission verifies (ledger::CheckEnvelope) and Remember()s a transaction it takes in; applying
 // a block asks Verifies(), which answers from the memo when it holds exactly that key, body and
@@ -31,11 +32,18 @@ class SignatureMemo : public ledger::SignatureChecker {
   // REQUIRES: `tx`'s signature verified for `signer_public_key`.
   void Remember(const v1::Transaction& tx, std::string_view signer_public_key);
   bool Verifies(const v1::Transaction& tx, std::string_view signer_public_key) const override;
+  // The same for a block's proposer signature (the leader remembers the block it signed, a
+  // follower the one it checked while syncing it). REQUIRES: it verified for the key.
+  void RememberBlock(const v1::Block& block, std::string_view proposer_public_key);
+  bool VerifiesBlock(const v1::Block& block, std::string_view proposer_public_key) const override;
 
   size_t size() const;
   uint64_t recalled() const;  // answers given from the memo, without verifying
 
  private:
+  void RememberDigest(std::string digest);
+  bool Recall(const std::string& digest) const;  // and forgets it
+
   const size_t capacity_;
   mutable std::mutex mutex_;
   mutable std::set<std::string> digests_;   // GUARDED_BY(mutex_)

@@ -1,9 +1,9 @@
 // A follower's signature checks, moved off the path of a commit. A block reaches a follower in an
 // append, is synced, acknowledged, and applied only once the leader's next message says it is
-// committed. This checker verifies the block's transaction signatures on a thread of its own
-// while the Raft thread syncs the entry, and remembers those that verify in the node's memo
-// (signature_memo.h), so that applying the block finds them there instead of verifying them on
-// the Raft thread.
+// committed. This checker verifies the block's proposer signature and its transaction signatures
+// on a thread of its own while the Raft thread syncs the entry, and remembers those that verify
+// in the node's memo (signature_memo.h), so that applying the block finds them there instead of
+// verifying them on the Raft thread.
 //
 // It changes no outcome: the memo only answers what VerifyTxSignature answers, for exactly the
 // bytes it verified, so whether a check finished before the block applied decides only who
@@ -16,7 +16,9 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,7 +31,11 @@ inline constexpr size_t kPrecheckBlocksMax = 256;
 
 class SignaturePrecheck {
  public:
-  explicit SignaturePrecheck(SignatureMemo& memo);
+  // A node's public key by name, as this node knows it now (a stale answer only costs the apply
+  // its own check: the memo is keyed by the key too).
+  using NodeKey = std::function<std::optional<std::string>(const std::string& node_name)>;
+
+  SignaturePrecheck(SignatureMemo& memo, NodeKey node_key);
   ~SignaturePrecheck();  // stops the thread; checks still queued are dropped
   SignaturePrecheck(const SignaturePrecheck&) = delete;
   SignaturePrecheck& operator=(const SignaturePrecheck&) = delete;
@@ -47,6 +53,7 @@ class SignaturePrecheck {
   void CheckBlock(const std::string& block_bytes);
 
   SignatureMemo& memo_;
+  const NodeKey node_key_;
   std::atomic<uint64_t> applied_ = 0;
   std::atomic<uint64_t> blocks_checked_ = 0;
   std::mutex mutex_;
