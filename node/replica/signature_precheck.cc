@@ -1,6 +1,7 @@
 #include "trialledger/node/signature_precheck.h"
 
 #include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
 
 namespace tl::node {
 
@@ -19,7 +20,11 @@ SignaturePrecheck::~SignaturePrecheck() {
 void SignaturePrecheck::Check(uint64_t raft_index, std::string block_bytes) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (queue_.size() >= kPrecheckBlocksMax) return;  // the apply verifies these itself
+    if (queue_.size() >= limits::kPrecheckBlocksMax ||
+        queued_bytes_ + block_bytes.size() > limits::kPrecheckBytesMax) {
+      return;  // the apply verifies these itself
+    }
+    queued_bytes_ += block_bytes.size();
     queue_.emplace_back(raft_index, std::move(block_bytes));
   }
   changed_.notify_all();
@@ -37,6 +42,7 @@ void SignaturePrecheck::Run() {
     if (stopping_) return;
     auto [raft_index, block_bytes] = std::move(queue_.front());
     queue_.pop_front();
+    queued_bytes_ -= block_bytes.size();
     busy_ = true;
     lock.unlock();
     if (raft_index > applied_.load(std::memory_order_relaxed)) CheckBlock(block_bytes);

@@ -28,6 +28,10 @@ inline constexpr size_t kGrpcMessageBytesMax = 16 * 1024 * 1024;
 inline constexpr size_t kMempoolTxsMax = 20000;
 inline constexpr size_t kMempoolBytesMax = 64 * 1024 * 1024;
 inline constexpr size_t kMempoolPerSignerMax = 2048;
+// Blocks a follower queues for checking their signatures while it syncs them, and their bytes
+// (node/signature_precheck.h); past either, the apply checks them itself.
+inline constexpr size_t kPrecheckBlocksMax = 256;
+inline constexpr size_t kPrecheckBytesMax = 64 * 1024 * 1024;
 inline constexpr uint32_t kListBlocksMax = 1000;
 inline constexpr uint32_t kListRecordsMax = 1000;  // facts or contract events in one list answer
 // Journal entries StreamJournal reads from one snapshot before it writes them and looks again.

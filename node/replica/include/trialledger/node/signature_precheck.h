@@ -8,8 +8,8 @@
 // It changes no outcome: the memo only answers what VerifyTxSignature answers, for exactly the
 // bytes it verified, so whether a check finished before the block applied decides only who
 // verifies, never the result; a block applied first verifies what is missing itself. Blocks
-// already applied when their turn comes are skipped. Bounded: past kPrecheckBlocksMax queued
-// blocks, further ones are left to the apply.
+// already applied when their turn comes are skipped. Bounded: past limits::kPrecheckBlocksMax
+// queued blocks or limits::kPrecheckBytesMax of them, further ones are left to the apply.
 #pragma once
 
 #include <atomic>
@@ -26,8 +26,6 @@
 #include "trialledger/node/signature_memo.h"
 
 namespace tl::node {
-
-inline constexpr size_t kPrecheckBlocksMax = 256;
 
 class SignaturePrecheck {
  public:
@@ -59,6 +57,7 @@ class SignaturePrecheck {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<std::pair<uint64_t, std::string>> queue_;  // GUARDED_BY(mutex_)
+  size_t queued_bytes_ = 0;                             // GUARDED_BY(mutex_)
   bool busy_ = false;                                   // GUARDED_BY(mutex_)
   bool stopping_ = false;                               // GUARDED_BY(mutex_)
   std::thread thread_;                                  // last: starts once the members above exist
