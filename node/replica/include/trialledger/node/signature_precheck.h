@@ -48,7 +48,7 @@ class SignaturePrecheck {
 
  private:
   void Run();
-  void CheckBlock(const std::string& block_bytes);
+  void CheckBlock(uint64_t raft_index, const std::string& block_bytes);
 
   SignatureMemo& memo_;
   const NodeKey node_key_;
