@@ -13,6 +13,7 @@
 #include "trialledger/node/peer_service.h"
 #include "trialledger/node/service.h"
 #include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/grpc_process.h"
 #include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/tls.h"
 
@@ -28,6 +29,7 @@ int Fail(const Logger& logger, const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  tl::ConfigureGrpcProcess();
   CLI::App app{"trialledgerd: a TrialLedger ledger node"};
   std::string config_path;
   std::string log_level;

@@ -10,8 +10,10 @@
 #include <iostream>
 
 #include "put_load.h"
+#include "trialledger/sdk/grpc_process.h"
 
 int main(int argc, char** argv) {
+  tl::ConfigureGrpcProcess();
   tl::bench::PutLoadOptions options;
   bool json = false;
   CLI::App app("Closed-loop etcd v3 put load: committed puts/s and commit latency p50/p99");
@@ -49,6 +51,8 @@ int main(int argc, char** argv) {
                        {"latency_p50_ms", report.latency_p50_ms},
                        {"latency_p99_ms", report.latency_p99_ms},
                        {"latency_max_ms", report.latency_max_ms},
+                       {"machine_cpu_us_per_commit", report.machine_cpu_us_per_commit},
+                       {"generator_cpu_us_per_commit", report.generator_cpu_us_per_commit},
                        {"last_revision", report.last_revision},
                        {"first_error", report.first_error}};
     std::cout << out.dump(2) << "\n";

@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "etcd_kv.grpc.pb.h"
+#include "trialledger/sdk/cpu_usage.h"
 #include "trialledger/sdk/latency_summary.h"
 
 namespace tl::bench {
@@ -113,8 +115,12 @@ absl::StatusOr<PutLoadReport> RunPutLoad(const PutLoadOptions& options) {
   for (Client& client : clients) {
     threads.emplace_back(RunClient, std::ref(client), std::cref(options), measure_from, end);
   }
+  // The CPU is read over the measured window only, as the rate is.
+  std::this_thread::sleep_until(measure_from);
+  const std::optional<tl::CpuUsage> cpu_before = tl::ReadCpuUsage();
   for (std::thread& thread : threads)
     thread.join();
+  const std::optional<tl::CpuUsage> cpu_after = tl::ReadCpuUsage();
 
   PutLoadReport report;
   report.elapsed_s = std::chrono::duration<double>(Clock::now() - measure_from).count();
@@ -128,6 +134,7 @@ absl::StatusOr<PutLoadReport> RunPutLoad(const PutLoadOptions& options) {
     latencies.insert(latencies.end(), client.latencies_ms.begin(), client.latencies_ms.end());
   }
   FillRateAndLatencies(report, std::move(latencies));
+  tl::FillCpuPerCommit(report, cpu_before, cpu_after);
   return report;
 }
 

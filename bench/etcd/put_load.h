@@ -41,6 +41,9 @@ struct PutLoadReport {
   double latency_p50_ms = 0;
   double latency_p99_ms = 0;
   double latency_max_ms = 0;
+  // CPU per committed put over the measured window (trialledger/sdk/cpu_usage.h); 0 if unknown.
+  double machine_cpu_us_per_commit = 0;
+  double generator_cpu_us_per_commit = 0;
   int64_t last_revision = 0;  // etcd's store revision after the last committed put
   std::string first_error;
 };

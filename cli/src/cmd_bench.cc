@@ -55,6 +55,8 @@ void AddBenchCommand(CLI::App& app, Context& context) {
                {"latency_p50_ms", report.latency_p50_ms},
                {"latency_p99_ms", report.latency_p99_ms},
                {"latency_max_ms", report.latency_max_ms},
+               {"machine_cpu_us_per_commit", report.machine_cpu_us_per_commit},
+               {"generator_cpu_us_per_commit", report.generator_cpu_us_per_commit},
                {"first_error", report.first_error}},
           context.format());
   });

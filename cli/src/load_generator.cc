@@ -4,12 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "progress.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/base/str_cat.h"
 #include "trialledger/sdk/client.h"
+#include "trialledger/sdk/cpu_usage.h"
 #include "trialledger/sdk/crypto.h"
 #include "trialledger/sdk/latency_summary.h"
 #include "trialledger/sdk/roles.h"
@@ -154,6 +156,7 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
     interval = std::chrono::duration_cast<Clock::duration>(
         std::chrono::duration<double>(options.clients / options.open_loop_rate));
   }
+  const std::optional<CpuUsage> cpu_before = ReadCpuUsage();
   Clock::time_point start = Clock::now();
   Clock::time_point end = start + std::chrono::seconds(options.duration_s);
   std::atomic<uint64_t> committed_total{0};
@@ -175,6 +178,7 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
   }
   for (std::thread& thread : threads)
     thread.join();
+  const std::optional<CpuUsage> cpu_after = ReadCpuUsage();
 
   LoadReport report;
   report.elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
@@ -188,6 +192,7 @@ absl::StatusOr<LoadReport> RunLoad(const LoadOptions& options, const KeyFile& ad
     latencies.insert(latencies.end(), client.latencies_ms.begin(), client.latencies_ms.end());
   }
   FillRateAndLatencies(report, std::move(latencies));
+  FillCpuPerCommit(report, cpu_before, cpu_after);
   return report;
 }
 

@@ -39,6 +39,9 @@ struct LoadReport {
   double latency_p50_ms = 0;
   double latency_p99_ms = 0;
   double latency_max_ms = 0;
+  // CPU per committed transaction over the run (trialledger/sdk/cpu_usage.h); 0 if unknown.
+  double machine_cpu_us_per_commit = 0;
+  double generator_cpu_us_per_commit = 0;
   std::string first_error;
 };
 

@@ -4,8 +4,10 @@
 #include "cli_config.h"
 #include "commands.h"
 #include "trialledger/sdk/crypto.h"
+#include "trialledger/sdk/grpc_process.h"
 
 int main(int argc, char** argv) {
+  tl::ConfigureGrpcProcess();
   tl::InitCrypto();
   CLI::App app{"trialledger: inspect and drive a TrialLedger network"};
   app.set_help_all_flag("--help-all", "show every command's help");
