@@ -19,14 +19,14 @@ v1::SubmitTransactionResponse Replica::Refuse(std::string tx_id, v1::TxResult re
   return response;
 }
 
-absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view transaction_bytes) {
+absl::StatusOr<std::optional<v1::NodeInfo>> Replica::SubmissionRoute() const {
   RaftView view = raft_view();
   if (view.leader == raft_id_) {
     if (!view.accepting) {
       return absl::UnavailableError(
           StrCat("node '", config_.name, "' was just elected and is still applying; retry"));
     }
-    return Admit(transaction_bytes);
+    return std::nullopt;
   }
   if (view.leader == raft::kNoNode) {
     return absl::UnavailableError("no leader is elected at the moment; retry shortly");
@@ -38,7 +38,49 @@ absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view t
     return absl::UnavailableError(
         StrCat("the leader (Raft id ", view.leader, ") is not yet known to this node; retry"));
   }
-  return forwarder_.Forward(leader->second, transaction_bytes);
+  return leader->second;
+}
+
+absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view transaction_bytes) {
+  absl::StatusOr<std::optional<v1::NodeInfo>> route = SubmissionRoute();
+  if (!route.ok()) return route.status();
+  if (!route->has_value()) return Admit(transaction_bytes);
+  return forwarder_.Forward(**route, transaction_bytes);
+}
+
+void Replica::SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
+                          Node::SubmitDone done) {
+  absl::StatusOr<std::optional<v1::NodeInfo>> route = SubmissionRoute();
+  if (!route.ok()) return done(route.status());
+  if (!route->has_value()) {
+    return AwaitCommit(Admit(transaction_bytes), wait_for_commit, deadline, std::move(done));
+  }
+  forwarder_.ForwardAsync(
+      **std::move(route), std::move(transaction_bytes),
+      [this, wait_for_commit, deadline, done = std::move(done)](ForwardBatcher::Answer answer) {
+        if (!answer.ok()) return done(answer.status());
+        AwaitCommit(*std::move(answer), wait_for_commit, deadline, done);
+      });
+}
+
+void Replica::AwaitCommit(v1::SubmitTransactionResponse admitted, bool wait_for_commit,
+                          Deadline deadline, Node::SubmitDone done) {
+  if (admitted.status() != v1::TX_STATUS_PENDING || !wait_for_commit) return done(admitted);
+  std::string tx_id = admitted.tx_id();
+  commit_waiters_.Wait(
+      std::move(tx_id), deadline,
+      [admitted = std::move(admitted), done = std::move(done)](v1::GetTransactionResponse outcome) {
+        if (outcome.status() == v1::TX_STATUS_PENDING ||
+            outcome.status() == v1::TX_STATUS_UNKNOWN) {
+          return done(absl::DeadlineExceededError(
+              "transaction admitted but not committed before the deadline"));
+        }
+        v1::SubmitTransactionResponse response = admitted;
+        response.set_status(outcome.status());
+        response.set_height(outcome.height());
+        *response.mutable_result() = outcome.result();
+        done(std::move(response));
+      });
 }
 
 absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> Replica::ForwardBatch(
@@ -197,14 +239,18 @@ v1::GetTransactionResponse Replica::WaitForTransaction(const std::string& tx_id,
 
 void Replica::DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
                             const ledger::AppliedBlock& applied) {
+  auto outcome = [&](size_t i) {
+    return AppliedTxResponse(ids[i], applied.head.height, static_cast<uint32_t>(i),
+                             applied.results[i], block.block.transactions(static_cast<int>(i)),
+                             block.header.time_ms());
+  };
+  commit_waiters_.Decide(ids, outcome);
   std::lock_guard<std::mutex> lock(mutex_);
   if (tx_waiters_.empty()) return;
   for (size_t i = 0; i < ids.size(); ++i) {
     auto [first, last] = tx_waiters_.equal_range(ids[i]);
     for (auto it = first; it != last; ++it) {
-      it->second->outcome = AppliedTxResponse(
-          it->first, applied.head.height, static_cast<uint32_t>(i), applied.results[i],
-          block.block.transactions(static_cast<int>(i)), block.header.time_ms());
+      it->second->outcome = outcome(i);
       it->second->decided.notify_one();
     }
   }

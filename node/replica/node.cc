@@ -30,6 +30,10 @@ const TlsIdentity& Node::tls_identity() const {
 absl::StatusOr<v1::SubmitTransactionResponse> Node::Submit(std::string_view transaction_bytes) {
   return replica_->Submit(transaction_bytes);
 }
+void Node::SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
+                       SubmitDone done) {
+  replica_->SubmitAsync(std::move(transaction_bytes), wait_for_commit, deadline, std::move(done));
+}
 v1::SubmitTransactionResponse Node::Admit(std::string_view transaction_bytes) {
   return replica_->Admit(transaction_bytes);
 }

@@ -94,6 +94,9 @@ void Replica::Stop() {
       waiter->decided.notify_one();
   }
   if (raft_thread_.joinable()) raft_thread_.join();
+  // The forwarder first: the answers it gives may still register waiters.
+  forwarder_.Stop();
+  commit_waiters_.Stop();
 }
 
 grpc::Service* Replica::raft_service() {

@@ -25,6 +25,7 @@
 #include "trialledger/consensus/peer_transport.h"
 #include "trialledger/consensus/raw_node.h"
 #include "trialledger/ledger/ledger_store.h"
+#include "trialledger/node/commit_waiters.h"
 #include "trialledger/node/config.h"
 #include "trialledger/node/forward_batcher.h"
 #include "trialledger/node/log.h"
@@ -53,6 +54,8 @@ class Replica {
   grpc::Service* raft_service();
   const TlsIdentity& tls_identity() const { return tls_; }
   absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
+  void SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
+                   Node::SubmitDone done);
   v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
   v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
   v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
@@ -78,6 +81,12 @@ class Replica {
   void StopOnReadFault() const;
   // An admission refusal, counted (node_metrics.h).
   v1::SubmitTransactionResponse Refuse(std::string tx_id, v1::TxResult result) const;
+  // Where a submission goes now: nullopt when this node leads and admits it itself, else the
+  // leader's record to forward it to; Unavailable when neither is possible.
+  absl::StatusOr<std::optional<v1::NodeInfo>> SubmissionRoute() const;
+  // SubmitAsync's second half: answers `admitted` at once, or when its block is applied.
+  void AwaitCommit(v1::SubmitTransactionResponse admitted, bool wait_for_commit, Deadline deadline,
+                   Node::SubmitDone done);
   // One ForwardBatch call to the leader (forward_batcher.h sends through it).
   absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> ForwardBatch(
       const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions);
@@ -121,6 +130,10 @@ class Replica {
   std::unique_ptr<raft::RawNode> raft_;
   std::unique_ptr<raft::PeerTransport> transport_;
   std::unique_ptr<PeerClients> peer_clients_;
+  // Asynchronous submissions waiting for their blocks. Before the forwarder, whose answers
+  // register here, so that it outlives it.
+  CommitWaiters commit_waiters_{
+      [this](const std::string& tx_id) { return LookupTransaction(tx_id); }};
   ForwardBatcher forwarder_;  // a follower's submissions, to the leader
 
   // Raft thread only.

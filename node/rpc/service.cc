@@ -1,5 +1,9 @@
 #include "trialledger/node/service.h"
 
+#include <memory>
+#include <mutex>
+#include <utility>
+
 #include "request_auth.h"
 
 #include "trialledger/ledger/access_queries.h"
@@ -22,7 +26,7 @@ namespace {
 // How long one wait inside a streaming call lasts before it re-checks for cancellation.
 constexpr auto kStreamPoll = std::chrono::milliseconds(500);
 
-Deadline DeadlineOf(const grpc::ServerContext& context) {
+Deadline DeadlineOf(const grpc::ServerContextBase& context) {
   auto now = std::chrono::steady_clock::now();
   auto cap = now + std::chrono::milliseconds(limits::kRpcDeadlineMsDefault);
   auto remaining = context.deadline() - std::chrono::system_clock::now();
@@ -97,27 +101,68 @@ LedgerServiceImpl::LedgerServiceImpl(Node& node)
     : node_(node), auth_(std::make_unique<RequestAuthenticator>(node)) {}
 LedgerServiceImpl::~LedgerServiceImpl() = default;
 
-grpc::Status LedgerServiceImpl::SubmitTransaction(grpc::ServerContext* context,
-                                                  const v1::SubmitTransactionRequest* request,
-                                                  v1::SubmitTransactionResponse* response) {
-  absl::StatusOr<v1::SubmitTransactionResponse> submitted = node_.Submit(request->transaction());
-  if (!submitted.ok()) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, std::string(submitted.status().message()));
+namespace {
+
+// One asynchronous SubmitTransaction call. It is finished exactly once: by the node's answer or,
+// first, by the client's cancellation (or the server's shutdown); the other then finds it done.
+// gRPC deletes the reactor after OnDone, so nothing touches it after its Finish.
+class SubmitCall final : public grpc::ServerUnaryReactor {
+ public:
+  struct State {
+    std::mutex mutex;
+    SubmitCall* call = nullptr;  // GUARDED_BY(mutex); taken by whoever finishes the call
+    v1::SubmitTransactionResponse* response = nullptr;  // gRPC's; written by that one only
+  };
+  explicit SubmitCall(v1::SubmitTransactionResponse* response) : state_(std::make_shared<State>()) {
+    state_->call = this;
+    state_->response = response;
   }
-  *response = *std::move(submitted);
-  if (response->status() != v1::TX_STATUS_PENDING || !request->wait_for_commit()) {
-    return grpc::Status::OK;
+  std::shared_ptr<State> state() const { return state_; }
+
+  // The node's answer: Unavailable (no leader, forwarding failed) and DeadlineExceeded (admitted,
+  // not committed in time) keep the codes the client retries by.
+  static void Answer(State& state, absl::StatusOr<v1::SubmitTransactionResponse> answer) {
+    SubmitCall* call = Take(state);
+    if (call == nullptr) return;
+    grpc::Status status = grpc::Status::OK;
+    if (answer.ok()) {
+      *state.response = *std::move(answer);
+    } else {
+      const grpc::StatusCode code = absl::IsDeadlineExceeded(answer.status())
+                                        ? grpc::StatusCode::DEADLINE_EXCEEDED
+                                        : grpc::StatusCode::UNAVAILABLE;
+      status = grpc::Status(code, std::string(answer.status().message()));
+    }
+    call->Finish(status);
   }
-  v1::GetTransactionResponse done =
-      node_.WaitForTransaction(response->tx_id(), DeadlineOf(*context));
-  if (done.status() == v1::TX_STATUS_PENDING || done.status() == v1::TX_STATUS_UNKNOWN) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                        "transaction admitted but not committed before the deadline");
+
+  void OnCancel() override {
+    if (Take(*state_) != nullptr) Finish(grpc::Status::CANCELLED);
   }
-  response->set_status(done.status());
-  response->set_height(done.height());
-  *response->mutable_result() = done.result();
-  return grpc::Status::OK;
+  void OnDone() override { delete this; }
+
+ private:
+  // The right to finish the call, once; Finish runs outside the lock, as gRPC may call back
+  // into the reactor from it.
+  static SubmitCall* Take(State& state) {
+    std::lock_guard<std::mutex> lock(state.mutex);
+    return std::exchange(state.call, nullptr);
+  }
+
+  const std::shared_ptr<State> state_;
+};
+
+}  // namespace
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::SubmitTransaction(
+    grpc::CallbackServerContext* context, const v1::SubmitTransactionRequest* request,
+    v1::SubmitTransactionResponse* response) {
+  auto* call = new SubmitCall(response);
+  node_.SubmitAsync(request->transaction(), request->wait_for_commit(), DeadlineOf(*context),
+                    [state = call->state()](absl::StatusOr<v1::SubmitTransactionResponse> answer) {
+                      SubmitCall::Answer(*state, std::move(answer));
+                    });
+  return call;
 }
 
 grpc::Status LedgerServiceImpl::GetTransaction(grpc::ServerContext* context,
@@ -417,6 +462,10 @@ grpc::Status LedgerServiceImpl::StreamJournal(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+namespace {
+constexpr int kIdleServerThreadsKept = 1024;
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
     const std::string& address, const std::vector<grpc::Service*>& services,
     std::shared_ptr<grpc::ServerCredentials> credentials, int max_concurrent_streams,
@@ -425,6 +474,13 @@ absl::StatusOr<std::unique_ptr<grpc::Server>> StartServer(
   builder.AddListeningPort(address, std::move(credentials), bound_port);
   builder.SetMaxReceiveMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
   builder.SetMaxSendMessageSize(static_cast<int>(limits::kGrpcMessageBytesMax));
+  // gRPC's synchronous server runs each call on a thread of its own and, by default, ends a
+  // thread that finishes a call once two others are idle. A node waiting out commits has a call
+  // open per submission, so under load it started and ended a thread per call (clone, exit,
+  // the stack's unmapping: perf, issue 17). Finished threads now stay, up to this many idle;
+  // the count is still bounded by the most calls that were ever open at once.
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              kIdleServerThreadsKept);
   if (max_concurrent_streams > 0) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, max_concurrent_streams);
   }

@@ -1,6 +1,7 @@
 // Real trialledgerd processes agreeing through Raft over mutual TLS on 127.0.0.1: the leader
 // killed with SIGKILL under a steady stream of transactions, a restarted node catching up (by
-// snapshot once the log is compacted), and membership changes; every data dir verifies.
+// snapshot once the log is compacted), membership changes, and submissions left waiting by a
+// leader that lost its quorum; every data dir verifies.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -10,6 +11,7 @@
 #include <thread>
 
 #include "local_network.h"
+#include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/tls.h"
 #include "trialledger/sdk/tx_builder.h"
 #include "trialledger/v1/peer.grpc.pb.h"
@@ -259,6 +261,72 @@ TEST(RaftCluster, LearnerJoinsIsPromotedAndAnotherNodeIsRemoved) {
 
 // The peer endpoint asks for two things: a certificate from the network's CA, and a name the ledger
 // records as a node. A certificate the CA issued for a node that was never admitted gets nowhere.
+// The bytes of a note by `member`, signed with its next nonce as `client`'s node knows it.
+std::string SignedNote(LocalNetwork& network, LedgerClient& client, const std::string& member,
+                       const std::string& text) {
+  KeyFile key = network.member_key(member);
+  absl::StatusOr<v1::GetStatusResponse> status = client.GetStatus();
+  absl::StatusOr<v1::GetMemberResponse> record = client.GetMember(key.keys.public_key);
+  EXPECT_TRUE(status.ok() && record.ok());
+  if (!status.ok() || !record.ok()) return "";
+  v1::TxBody body;
+  body.set_chain_id(status->chain_id());
+  body.set_nonce(record->next_nonce());
+  body.set_expiry_height(status->height() + 10000);
+  body.mutable_note()->set_text(text);
+  return Encode(SignTxBody(std::move(body), key.keys));
+}
+
+// A submission waiting for its commit holds no thread on the node (gRPC's callback API), so
+// nothing but the node itself ends the wait: a leader that lost its quorum answers it at its
+// deadline, and a node told to stop answers every one still waiting and exits.
+TEST(RaftCluster, SubmissionsLeftWaitingByALeaderWithoutQuorumEndAtTheirDeadlineOrTheStop) {
+  LocalNetwork network(3);
+  network.StartAll();
+  int leader = network.AwaitLeader();
+  ASSERT_GE(leader, 0);
+  for (int i = 0; i < network.size(); ++i) {
+    if (i != leader) network.Kill(i);
+  }
+  std::unique_ptr<LedgerClient> short_wait =
+      LedgerClient::Connect(network.address(leader), network.client_options(1500));
+  std::string note = SignedNote(network, *short_wait, "acme-bio-finance", "never committed");
+  auto start = Clock::now();
+  absl::StatusOr<v1::SubmitTransactionResponse> answer =
+      short_wait->SubmitBytes(note, /*wait_for_commit=*/true);
+  auto waited = Clock::now() - start;
+  ASSERT_FALSE(answer.ok());
+  // Admitted and then not committed; or refused at once when the leader already stepped down.
+  EXPECT_TRUE(answer.status().code() == absl::StatusCode::kDeadlineExceeded ||
+              answer.status().code() == absl::StatusCode::kUnavailable)
+      << answer.status();
+  EXPECT_LT(waited, std::chrono::seconds(5)) << "the wait outlived its 1.5 s deadline";
+
+  // Waits with a long deadline, then the stop: every one is answered and the node exits.
+  constexpr int kWaiting = 8;
+  std::vector<absl::StatusOr<v1::SubmitTransactionResponse>> answers(
+      kWaiting, absl::UnknownError("no answer"));
+  std::vector<std::thread> waiting;
+  for (int i = 0; i < kWaiting; ++i) {
+    waiting.emplace_back([&, i] {
+      std::unique_ptr<LedgerClient> client =
+          LedgerClient::Connect(network.address(leader), network.client_options(60000));
+      answers[static_cast<size_t>(i)] =
+          client->SubmitBytes(SignedNote(network, *client, kWriters[i % 4], "waits"), true);
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  start = Clock::now();
+  EXPECT_EQ(network.Stop(leader), 0) << network.log(leader);
+  for (std::thread& thread : waiting)
+    thread.join();
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(20)) << "the stop waited out the calls";
+  for (const auto& each : answers) {
+    EXPECT_FALSE(each.ok());
+    EXPECT_NE(each.status().code(), absl::StatusCode::kUnknown) << each.status();
+  }
+}
+
 TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
   LocalNetwork network(1);
   network.StartAll();

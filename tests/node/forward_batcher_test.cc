@@ -1,11 +1,13 @@
 // The batcher hands every submission its own answer, sends at once when idle, gathers what
 // arrives while a batch is on the wire into the next one, keeps one leader per batch and its
-// limits, and fails every submission of a failed batch.
+// limits, fails every submission of a failed batch, answers asynchronous submissions without
+// holding their caller, and answers what is queued when it stops.
 #include "trialledger/node/forward_batcher.h"
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 
 namespace tl::node {
@@ -184,6 +186,49 @@ TEST(ForwardBatcherTest, ALeaderAnsweringFewerThanItWasSentIsAnError) {
     EXPECT_NE(answers[i].status().message().find("answered 1 of 2"), std::string::npos)
         << answers[i].status();
   }
+}
+
+TEST(ForwardBatcherTest, AnAsynchronousSubmissionDoesNotHoldItsCaller) {
+  FakeLeader fake;  // holds every batch until released
+  ForwardBatcher batcher(fake.Sender(), 100, 100000);
+  std::promise<ForwardBatcher::Answer> answered;
+  batcher.ForwardAsync(Leader("sponsor-1"), "tx-a",
+                       [&](ForwardBatcher::Answer answer) { answered.set_value(answer); });
+  // Returned while the batch is still on the wire.
+  fake.WaitForBatches(1);
+  std::future<ForwardBatcher::Answer> answer = answered.get_future();
+  EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(20)), std::future_status::timeout);
+  fake.Release(1);
+  ForwardBatcher::Answer got = answer.get();
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->tx_id(), "tx-a");
+}
+
+TEST(ForwardBatcherTest, StoppingLetsTheBatchOnTheWireFinishAndRefusesTheRest) {
+  FakeLeader fake;
+  ForwardBatcher batcher(fake.Sender(), 100, 100000);
+  v1::NodeInfo leader = Leader("sponsor-1");
+  std::vector<std::promise<ForwardBatcher::Answer>> answered(3);
+  batcher.ForwardAsync(leader, "on-the-wire", [&](auto answer) { answered[0].set_value(answer); });
+  fake.WaitForBatches(1);
+  batcher.ForwardAsync(leader, "queued-1", [&](auto answer) { answered[1].set_value(answer); });
+  batcher.ForwardAsync(leader, "queued-2", [&](auto answer) { answered[2].set_value(answer); });
+  std::thread stopping([&] { batcher.Stop(); });
+  // Stop waits for the batch on the wire; the leader answers it only now.
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  fake.Release(1);
+  stopping.join();
+  ForwardBatcher::Answer sent = answered[0].get_future().get();
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->tx_id(), "on-the-wire");
+  for (int i = 1; i < 3; ++i) {
+    ForwardBatcher::Answer refused = answered[i].get_future().get();
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
+  }
+  EXPECT_EQ(fake.batches().size(), 1u);  // the queued ones never left
+  // After the stop a submission is answered at once, on the caller's thread.
+  ForwardBatcher::Answer late = batcher.Forward(leader, "late");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

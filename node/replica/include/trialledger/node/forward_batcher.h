@@ -1,8 +1,9 @@
 // Hands a follower's submissions to the leader in batches. While one batch is on the wire the
 // submissions that arrive queue up and travel together in the next, so a busy follower makes one
 // call to the leader per round trip instead of one per transaction (group commit, applied to
-// forwarding), and an idle one sends each at once. The submission at the head of the queue sends
-// the batch on its own thread: the batcher has no thread of its own.
+// forwarding), and an idle one sends each at once. The batcher's own thread sends, so a
+// submission need not hold a thread while it is forwarded (ForwardAsync, for the client API's
+// callback handler); Forward blocks for callers that have a thread to spare.
 #pragma once
 
 #include <condition_variable>
@@ -10,8 +11,9 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <optional>
+#include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,30 +27,40 @@ class ForwardBatcher {
   // Sends one batch to the leader; one answer per transaction in order, or one error for all.
   using SendBatch = std::function<absl::StatusOr<std::vector<v1::SubmitTransactionResponse>>(
       const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions)>;
+  using Done = std::function<void(Answer)>;
 
   ForwardBatcher(SendBatch send, size_t max_txs, size_t max_bytes);
+  ~ForwardBatcher();  // Stop()
 
-  // Blocks until the leader answered this transaction (or its batch failed). `leader` and
-  // `transaction` must stay valid until it returns.
+  // Queues `transaction` for `leader`; `done` is called once, on the batcher's thread, with the
+  // leader's answer or the batch's error (UNAVAILABLE once stopped).
+  void ForwardAsync(v1::NodeInfo leader, std::string transaction, Done done);
+  // Blocks until the leader answered this transaction (or its batch failed).
   Answer Forward(const v1::NodeInfo& leader, std::string_view transaction);
+  // Answers what is still queued with UNAVAILABLE, lets a batch on the wire finish, and ends the
+  // thread; later submissions are answered at once. Idempotent.
+  void Stop();
 
  private:
   struct Pending {
-    const v1::NodeInfo* leader = nullptr;
-    std::string_view transaction;
-    std::optional<Answer> answer;
-    bool sends_next = false;  // this submission's thread sends the next batch
-    std::condition_variable ready;
+    v1::NodeInfo leader;
+    std::string transaction;
+    Done done;
   };
-  // Takes a batch from the head of the queue, sends it without the lock, hands out the answers
-  // and passes the sending on to the new head. Called with `lock` held by the head's thread.
-  void SendNextBatch(std::unique_lock<std::mutex>& lock);
+  void Run();
+  // Takes the next batch off the head of the queue: at most max_txs_ and max_bytes_ (the head
+  // always goes, so a transaction larger than the byte budget travels alone), one leader.
+  std::vector<Pending> TakeBatch();  // with mutex_ held
+  void Send(std::vector<Pending>& batch);
 
   const SendBatch send_;
   const size_t max_txs_;
   const size_t max_bytes_;
   std::mutex mutex_;
-  std::deque<Pending*> queue_;  // GUARDED_BY(mutex_); not empty => its head sends next
+  std::condition_variable queued_;
+  std::deque<Pending> queue_;  // GUARDED_BY(mutex_)
+  bool stopping_ = false;      // GUARDED_BY(mutex_)
+  std::thread thread_;         // last: it runs on the members above
 };
 
 }  // namespace tl::node

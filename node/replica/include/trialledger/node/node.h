@@ -81,6 +81,14 @@ class Node {
   absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
   // Leader-side admission; a forwarded transaction arrives here.
   v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
+  // Submit and, when `wait_for_commit` and the answer is PENDING, wait for the transaction's
+  // block, without holding the caller's thread (the client API's handler). `done` is called once,
+  // on the caller's thread or one of the node's, with the response (as committed or rejected
+  // when waited for), Unavailable (no leader, forwarding failed, stopping) or DeadlineExceeded
+  // (admitted, but not committed before `deadline`).
+  using SubmitDone = std::function<void(absl::StatusOr<v1::SubmitTransactionResponse>)>;
+  void SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
+                   SubmitDone done);
   // Waits until the transaction is in an applied block or `deadline` passes. A transaction this
   // node has not seen may still be on its way from the leader, so unknown counts as pending.
   v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);

@@ -13,14 +13,17 @@
 
 namespace tl::node {
 
-class LedgerServiceImpl final : public v1::LedgerService::Service {
+// SubmitTransaction is served by gRPC's callback API: a submission waiting for its block holds
+// no thread (Node::SubmitAsync). The other calls are quick reads and stay synchronous.
+class LedgerServiceImpl final
+    : public v1::LedgerService::WithCallbackMethod_SubmitTransaction<v1::LedgerService::Service> {
  public:
   explicit LedgerServiceImpl(Node& node);
   ~LedgerServiceImpl() override;
 
-  grpc::Status SubmitTransaction(grpc::ServerContext* context,
-                                 const v1::SubmitTransactionRequest* request,
-                                 v1::SubmitTransactionResponse* response) override;
+  grpc::ServerUnaryReactor* SubmitTransaction(grpc::CallbackServerContext* context,
+                                              const v1::SubmitTransactionRequest* request,
+                                              v1::SubmitTransactionResponse* response) override;
   grpc::Status GetTransaction(grpc::ServerContext* context,
                               const v1::GetTransactionRequest* request,
                               v1::GetTransactionResponse* response) override;
