@@ -19,45 +19,70 @@ namespace {
 constexpr auto kReconnectBackoff = std::chrono::milliseconds(50);
 }  // namespace
 
-class PeerTransport::Service final : public v1::RaftPeerService::Service {
+// Reads one peer's stream on gRPC's callback API: each message is checked and handed to the
+// receiver on the thread that read it, with no thread of the stream's own to wake per message.
+// The next read starts only after the receiver took this one, so the stream's order holds.
+class PeerTransport::StreamReader final : public grpc::ServerReadReactor<v1::RaftMessage> {
+ public:
+  StreamReader(PeerTransport& transport, grpc::CallbackServerContext* context,
+               v1::RaftStreamSummary* summary)
+      : transport_(transport), summary_(summary) {
+    for (const grpc::string_ref& name : context->auth_context()->GetPeerIdentity()) {
+      identities_.emplace_back(name.data(), name.size());
+    }
+    StartRead(&wire_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the peer closed the stream, or it was cancelled
+      Finish(grpc::Status::OK);
+      return;
+    }
+    absl::StatusOr<Message> message = FromWire(wire_);
+    if (!message.ok() || message->to != transport_.self_id_ ||
+        !transport_.SentByCertificateHolder(message->from, identities_)) {
+      ++transport_.refused_;
+      summary_->set_dropped(summary_->dropped() + 1);
+    } else {
+      ++transport_.received_;
+      summary_->set_accepted(summary_->accepted() + 1);
+      transport_.receiver_(*std::move(message));
+    }
+    StartRead(&wire_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  PeerTransport& transport_;
+  v1::RaftStreamSummary* const summary_;  // gRPC's, sent when the stream ends
+  std::vector<std::string> identities_;   // the names in the peer's TLS certificate
+  v1::RaftMessage wire_;
+};
+
+class PeerTransport::Service final : public v1::RaftPeerService::CallbackService {
  public:
   explicit Service(PeerTransport& transport) : transport_(transport) {}
 
-  grpc::Status Stream(grpc::ServerContext* context, grpc::ServerReader<v1::RaftMessage>* reader,
-                      v1::RaftStreamSummary* summary) override {
-    std::vector<std::string> identities;
-    for (const grpc::string_ref& name : context->auth_context()->GetPeerIdentity()) {
-      identities.emplace_back(name.data(), name.size());
-    }
-    v1::RaftMessage wire;
-    while (reader->Read(&wire)) {
-      absl::StatusOr<Message> message = FromWire(wire);
-      if (!message.ok() || message->to != transport_.self_id_ ||
-          !SentByCertificateHolder(message->from, identities)) {
-        ++transport_.refused_;
-        summary->set_dropped(summary->dropped() + 1);
-        continue;
-      }
-      ++transport_.received_;
-      summary->set_accepted(summary->accepted() + 1);
-      transport_.receiver_(*std::move(message));
-    }
-    return grpc::Status::OK;
+  grpc::ServerReadReactor<v1::RaftMessage>* Stream(grpc::CallbackServerContext* context,
+                                                   v1::RaftStreamSummary* summary) override {
+    return new StreamReader(transport_, context, summary);
   }
 
  private:
-  bool SentByCertificateHolder(uint64_t from, const std::vector<std::string>& identities) const {
-    std::lock_guard<std::mutex> lock(transport_.peers_mutex_);
-    auto peer = transport_.peers_.find(from);
-    if (peer == transport_.peers_.end()) return false;
-    for (const std::string& identity : identities) {
-      if (identity == peer->second.name) return true;
-    }
-    return false;
-  }
-
   PeerTransport& transport_;
 };
+
+bool PeerTransport::SentByCertificateHolder(uint64_t from,
+                                            const std::vector<std::string>& identities) const {
+  std::lock_guard<std::mutex> lock(peers_mutex_);
+  auto peer = peers_.find(from);
+  if (peer == peers_.end()) return false;
+  for (const std::string& identity : identities) {
+    if (identity == peer->second.name) return true;
+  }
+  return false;
+}
 
 class PeerTransport::Sender {
  public:

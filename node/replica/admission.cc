@@ -41,13 +41,6 @@ absl::StatusOr<std::optional<v1::NodeInfo>> Replica::SubmissionRoute() const {
   return leader->second;
 }
 
-absl::StatusOr<v1::SubmitTransactionResponse> Replica::Submit(std::string_view transaction_bytes) {
-  absl::StatusOr<std::optional<v1::NodeInfo>> route = SubmissionRoute();
-  if (!route.ok()) return route.status();
-  if (!route->has_value()) return Admit(transaction_bytes);
-  return forwarder_.Forward(**route, transaction_bytes);
-}
-
 void Replica::SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
                           Node::SubmitDone done) {
   absl::StatusOr<std::optional<v1::NodeInfo>> route = SubmissionRoute();
@@ -70,8 +63,7 @@ void Replica::AwaitCommit(v1::SubmitTransactionResponse admitted, bool wait_for_
   commit_waiters_.Wait(
       std::move(tx_id), deadline,
       [admitted = std::move(admitted), done = std::move(done)](v1::GetTransactionResponse outcome) {
-        if (outcome.status() == v1::TX_STATUS_PENDING ||
-            outcome.status() == v1::TX_STATUS_UNKNOWN) {
+        if (CommitWaiters::StillOpen(outcome)) {
           return done(absl::DeadlineExceededError(
               "transaction admitted but not committed before the deadline"));
         }
@@ -83,24 +75,33 @@ void Replica::AwaitCommit(v1::SubmitTransactionResponse admitted, bool wait_for_
       });
 }
 
-absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> Replica::ForwardBatch(
-    const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions) {
-  v1::ForwardBatchRequest request;
+void Replica::ForwardBatch(const v1::NodeInfo& leader,
+                           const std::vector<std::string_view>& transactions,
+                           ForwardBatcher::Answered answered) {
+  // What the call needs until its answer, which gRPC gives on a thread of its own.
+  struct Call {
+    grpc::ClientContext context;
+    v1::ForwardBatchRequest request;
+    v1::ForwardBatchResponse response;
+  };
+  auto call = std::make_shared<Call>();
   for (std::string_view transaction : transactions)
-    request.add_transactions(std::string(transaction));
-  request.set_from_node(config_.name);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(limits::kForwardDeadlineMs));
-  v1::ForwardBatchResponse response;
-  grpc::Status status = peer_clients_->For(leader).ForwardBatch(&context, request, &response);
-  if (!status.ok()) {
-    return absl::UnavailableError(StrCat("forwarding to the leader '", leader.name(),
-                                         "' failed: ", status.error_message(), "; retry"));
-  }
-  return std::vector<v1::SubmitTransactionResponse>(
-      std::make_move_iterator(response.mutable_responses()->begin()),
-      std::make_move_iterator(response.mutable_responses()->end()));
+    call->request.add_transactions(std::string(transaction));
+  call->request.set_from_node(config_.name);
+  call->context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::milliseconds(limits::kForwardDeadlineMs));
+  peer_clients_->For(leader).async()->ForwardBatch(
+      &call->context, &call->request, &call->response,
+      [call, leader_name = leader.name(), answered = std::move(answered)](grpc::Status status) {
+        if (!status.ok()) {
+          return answered(
+              absl::UnavailableError(StrCat("forwarding to the leader '", leader_name,
+                                            "' failed: ", status.error_message(), "; retry")));
+        }
+        answered(std::vector<v1::SubmitTransactionResponse>(
+            std::make_move_iterator(call->response.mutable_responses()->begin()),
+            std::make_move_iterator(call->response.mutable_responses()->end())));
+      });
 }
 
 v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes) {
@@ -183,10 +184,6 @@ v1::GetTransactionResponse AppliedTxResponse(const std::string& tx_id, uint64_t 
   return response;
 }
 
-bool StillOpen(const v1::GetTransactionResponse& response) {
-  return response.status() == v1::TX_STATUS_PENDING || response.status() == v1::TX_STATUS_UNKNOWN;
-}
-
 }  // namespace
 
 v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) const {
@@ -215,28 +212,6 @@ v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) 
       block->transactions(location->index()), header.ok() ? header->time_ms() : 0);
 }
 
-v1::GetTransactionResponse Replica::WaitForTransaction(const std::string& tx_id,
-                                                       Deadline deadline) {
-  TxWaiter waiter;
-  std::unique_lock<std::mutex> lock(mutex_);
-  // Registered before the look, so a block applied between the look and the wait still
-  // decides this waiter.
-  auto registered = tx_waiters_.emplace(tx_id, &waiter);
-  lock.unlock();
-  v1::GetTransactionResponse response = LookupTransaction(tx_id);
-  lock.lock();
-  if (StillOpen(response)) {
-    waiter.decided.wait_until(lock, deadline, [&] { return stopping_ || waiter.outcome; });
-    if (waiter.outcome.has_value()) response = *std::move(waiter.outcome);
-  }
-  tx_waiters_.erase(registered);
-  const bool undecided = !waiter.outcome.has_value() && StillOpen(response);
-  lock.unlock();
-  // Blocks fetched by catch-up (catch_up.cc) decide no waiter: a last look finds those.
-  if (undecided) response = LookupTransaction(tx_id);
-  return response;
-}
-
 void Replica::DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
                             const ledger::AppliedBlock& applied) {
   auto outcome = [&](size_t i) {
@@ -245,15 +220,6 @@ void Replica::DecideWaiters(const std::vector<std::string>& ids, const DecodedBl
                              block.header.time_ms());
   };
   commit_waiters_.Decide(ids, outcome);
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (tx_waiters_.empty()) return;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    auto [first, last] = tx_waiters_.equal_range(ids[i]);
-    for (auto it = first; it != last; ++it) {
-      it->second->outcome = outcome(i);
-      it->second->decided.notify_one();
-    }
-  }
 }
 
 bool Replica::WaitForHeight(uint64_t height, Deadline deadline) {

@@ -3,13 +3,6 @@
 #include "trialledger/base/check.h"
 
 namespace tl::node {
-namespace {
-
-bool StillOpen(const v1::GetTransactionResponse& outcome) {
-  return outcome.status() == v1::TX_STATUS_PENDING || outcome.status() == v1::TX_STATUS_UNKNOWN;
-}
-
-}  // namespace
 
 CommitWaiters::CommitWaiters(Lookup lookup) : lookup_(std::move(lookup)) {
   thread_ = std::thread([this] { Run(); });

@@ -27,18 +27,12 @@ grpc::Service* Node::raft_service() {
 const TlsIdentity& Node::tls_identity() const {
   return replica_->tls_identity();
 }
-absl::StatusOr<v1::SubmitTransactionResponse> Node::Submit(std::string_view transaction_bytes) {
-  return replica_->Submit(transaction_bytes);
-}
 void Node::SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
                        SubmitDone done) {
   replica_->SubmitAsync(std::move(transaction_bytes), wait_for_commit, deadline, std::move(done));
 }
 v1::SubmitTransactionResponse Node::Admit(std::string_view transaction_bytes) {
   return replica_->Admit(transaction_bytes);
-}
-v1::GetTransactionResponse Node::WaitForTransaction(const std::string& tx_id, Deadline deadline) {
-  return replica_->WaitForTransaction(tx_id, deadline);
 }
 v1::GetTransactionResponse Node::LookupTransaction(const std::string& tx_id) const {
   return replica_->LookupTransaction(tx_id);

@@ -67,8 +67,9 @@ Replica::Replica(NodeConfig config, GenesisDocument genesis, KeyFile node_key, T
       store_(std::move(store)),
       peer_clients_(std::make_unique<PeerClients>(tls_)),
       forwarder_(
-          [this](const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions) {
-            return ForwardBatch(leader, transactions);
+          [this](const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions,
+                 ForwardBatcher::Answered answered) {
+            ForwardBatch(leader, transactions, std::move(answered));
           },
           limits::kForwardBatchTxsMax, limits::kForwardBatchBytesMax) {}
 
@@ -88,11 +89,6 @@ void Replica::Stop() {
   stop_raft_ = true;
   Wake();
   committed_.notify_all();
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& [tx_id, waiter] : tx_waiters_)
-      waiter->decided.notify_one();
-  }
   if (raft_thread_.joinable()) raft_thread_.join();
   // The forwarder first: the answers it gives may still register waiters.
   forwarder_.Stop();

@@ -53,11 +53,9 @@ class Replica {
   void Stop();
   grpc::Service* raft_service();
   const TlsIdentity& tls_identity() const { return tls_; }
-  absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
   void SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
                    Node::SubmitDone done);
   v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
-  v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
   v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
   v1::GetStatusResponse Status() const;
   v1::GetMemberResponse Member(const std::string& public_key) const;
@@ -87,9 +85,9 @@ class Replica {
   // SubmitAsync's second half: answers `admitted` at once, or when its block is applied.
   void AwaitCommit(v1::SubmitTransactionResponse admitted, bool wait_for_commit, Deadline deadline,
                    Node::SubmitDone done);
-  // One ForwardBatch call to the leader (forward_batcher.h sends through it).
-  absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> ForwardBatch(
-      const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions);
+  // Starts one ForwardBatch call to the leader (forward_batcher.h sends through it).
+  void ForwardBatch(const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions,
+                    ForwardBatcher::Answered answered);
 
   // The Raft loop (raft_loop.cc); everything below runs on the Raft thread only.
   void RunRaft();
@@ -154,22 +152,14 @@ class Replica {
   RaftView view_;                              // GUARDED_BY(view_mutex_)
   std::map<std::string, v1::NodeInfo> nodes_;  // GUARDED_BY(view_mutex_)
 
-  // A submission waiting for its transaction's block (WaitForTransaction). The Raft thread hands
-  // each one its outcome as the block is applied, so a block wakes the waiters of its own
-  // transactions only, and none of them reads the block back from the store.
-  struct TxWaiter {
-    std::condition_variable decided;
-    std::optional<v1::GetTransactionResponse> outcome;  // GUARDED_BY(mutex_)
-  };
-  // Hands the waiters of `block`'s transactions (`ids`, in block order) their outcomes: the Raft
-  // thread, once the block is committed to the store.
+  // Hands the submissions waiting for `block`'s transactions (`ids`, in block order) their
+  // outcomes (commit_waiters.h): the Raft thread, once the block is committed to the store.
   void DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
                      const ledger::AppliedBlock& applied);
 
   std::mutex mutex_;
   std::condition_variable committed_;  // WaitForHeight's waiters: a block applied, or stop
   bool stopping_ = false;              // GUARDED_BY(mutex_)
-  std::multimap<std::string, TxWaiter*> tx_waiters_;  // by transaction id; GUARDED_BY(mutex_)
   std::atomic<bool> stop_raft_{false};
   std::thread raft_thread_;
   // A follower's checks while it syncs a block. Last: its thread reads the members above, so it

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "fault_env.h"
@@ -48,13 +49,18 @@ void RunUntilTheDiskFails(const LocalNetwork& network, Fault fault) {
   body.set_expiry_height(1000);
   body.mutable_note()->set_text("written to a failing disk");
   v1::Transaction tx = SignTxBody(std::move(body), member.keys);
-  absl::StatusOr<v1::SubmitTransactionResponse> submitted = replica.Submit(Encode(tx));
-  TL_CHECK(submitted.ok());
   // The block that carries the note is appended to the synced Raft log: that write fails, and
   // the node must stop rather than acknowledge the note.
-  v1::GetTransactionResponse answer = replica.WaitForTransaction(
-      submitted->tx_id(), std::chrono::steady_clock::now() + std::chrono::seconds(10));
-  std::fprintf(stderr, "the node went on: transaction status %d\n", answer.status());
+  std::promise<absl::StatusOr<v1::SubmitTransactionResponse>> answered;
+  replica.SubmitAsync(Encode(tx), /*wait_for_commit=*/true,
+                      std::chrono::steady_clock::now() + std::chrono::seconds(10),
+                      [&](absl::StatusOr<v1::SubmitTransactionResponse> answer) {
+                        answered.set_value(std::move(answer));
+                      });
+  absl::StatusOr<v1::SubmitTransactionResponse> answer = answered.get_future().get();
+  std::fprintf(stderr, "the node went on: %s\n",
+               answer.ok() ? v1::TxStatus_Name(answer->status()).c_str()
+                           : std::string(answer.status().message()).c_str());
 }
 
 class StorageFaultTest : public ::testing::Test {

@@ -20,23 +20,29 @@ v1::NodeInfo Leader(const std::string& name) {
 }
 
 // A leader that answers each transaction with its own bytes as the id, and can hold a batch on
-// the wire until the test lets it go.
+// the wire until the test lets it go. Each call runs on a thread of its own, as gRPC answers on
+// its own threads.
 class FakeLeader {
  public:
+  ~FakeLeader() {
+    // A call's answer may start the next call, and so another thread: join until none is left.
+    while (true) {
+      std::unique_lock<std::mutex> lock(threads_mutex_);
+      if (threads_.empty()) return;
+      std::thread next = std::move(threads_.back());
+      threads_.pop_back();
+      lock.unlock();
+      next.join();
+    }
+  }
   ForwardBatcher::SendBatch Sender() {
-    return [this](const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions)
-               -> absl::StatusOr<std::vector<v1::SubmitTransactionResponse>> {
-      std::unique_lock<std::mutex> lock(mutex_);
-      batches_.push_back({leader.name(), {transactions.begin(), transactions.end()}});
-      changed_.notify_all();
-      changed_.wait(lock, [&] { return released_ >= batches_.size(); });
-      if (fail_) return absl::UnavailableError("connection refused");
-      std::vector<v1::SubmitTransactionResponse> answers;
-      for (std::string_view transaction : transactions) {
-        answers.emplace_back().set_tx_id(std::string(transaction));
-        if (short_answer_) break;
-      }
-      return answers;
+    return [this](const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions,
+                  ForwardBatcher::Answered answered) {
+      std::lock_guard<std::mutex> lock(threads_mutex_);
+      threads_.emplace_back(
+          [this, name = leader.name(),
+           sent = std::vector<std::string>(transactions.begin(), transactions.end()),
+           answered = std::move(answered)] { answered(Answer(name, sent)); });
     };
   }
   void WaitForBatches(size_t count) {
@@ -60,11 +66,38 @@ class FakeLeader {
   bool short_answer_ = false;
 
  private:
+  ForwardBatcher::Answers Answer(const std::string& leader, const std::vector<std::string>& sent) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    batches_.push_back({leader, sent});
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return released_ >= batches_.size(); });
+    if (fail_) return absl::UnavailableError("connection refused");
+    std::vector<v1::SubmitTransactionResponse> answers;
+    for (const std::string& transaction : sent) {
+      answers.emplace_back().set_tx_id(transaction);
+      if (short_answer_) break;
+    }
+    return answers;
+  }
+
+  std::mutex threads_mutex_;
+  std::vector<std::thread> threads_;  // GUARDED_BY(threads_mutex_)
   std::mutex mutex_;
   std::condition_variable changed_;
   std::vector<Batch> batches_;
   size_t released_ = 0;
 };
+
+// Forwards one transaction and waits for its answer.
+ForwardBatcher::Answer ForwardAndWait(ForwardBatcher& batcher, const v1::NodeInfo& leader,
+                                      std::string transaction) {
+  std::promise<ForwardBatcher::Answer> answered;
+  std::future<ForwardBatcher::Answer> answer = answered.get_future();
+  batcher.ForwardAsync(leader, std::move(transaction), [&answered](ForwardBatcher::Answer result) {
+    answered.set_value(std::move(result));
+  });
+  return answer.get();
+}
 
 // Waits, without sleeping blindly, until `count` submissions queue behind the batch on the wire.
 void WaitForQueued(const std::atomic<int>& started, int count) {
@@ -82,7 +115,7 @@ std::vector<ForwardBatcher::Answer> ForwardOneThenQueued(ForwardBatcher& batcher
                                               absl::UnknownError("no answer"));
   std::atomic<int> started = 0;
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { answers[0] = batcher.Forward(leader, "tx-0"); });
+  threads.emplace_back([&] { answers[0] = ForwardAndWait(batcher, leader, "tx-0"); });
   fake.WaitForBatches(1);  // tx-0 is on the wire
   std::vector<std::string> transactions;
   for (int i = 1; i <= queued; ++i)
@@ -90,7 +123,7 @@ std::vector<ForwardBatcher::Answer> ForwardOneThenQueued(ForwardBatcher& batcher
   for (int i = 1; i <= queued; ++i) {
     threads.emplace_back([&, i] {
       ++started;
-      answers[i] = batcher.Forward(leader, transactions[i - 1]);
+      answers[i] = ForwardAndWait(batcher, leader, transactions[i - 1]);
     });
   }
   WaitForQueued(started, queued);
@@ -105,7 +138,7 @@ TEST(ForwardBatcherTest, AnIdleFollowerSendsAtOnceAlone) {
   fake.Release(1);
   ForwardBatcher batcher(fake.Sender(), 10, 1000);
   v1::NodeInfo leader = Leader("sponsor-1");
-  ForwardBatcher::Answer answer = batcher.Forward(leader, "tx-a");
+  ForwardBatcher::Answer answer = ForwardAndWait(batcher, leader, "tx-a");
   ASSERT_TRUE(answer.ok()) << answer.status();
   EXPECT_EQ(answer->tx_id(), "tx-a");
   ASSERT_EQ(fake.batches().size(), 1u);
@@ -134,7 +167,7 @@ TEST(ForwardBatcherTest, ABatchKeepsItsLimitsAndOneLeader) {
   v1::NodeInfo new_leader = Leader("cro-1");
   std::atomic<int> started = 0;
   std::vector<std::thread> threads;
-  threads.emplace_back([&] { (void)batcher.Forward(old_leader, "first"); });
+  threads.emplace_back([&] { (void)ForwardAndWait(batcher, old_leader, "first"); });
   fake.WaitForBatches(1);
   // Queued in this order: two small ones, one over the byte budget's remainder, then a new leader.
   const std::vector<std::pair<const v1::NodeInfo*, std::string>> queued = {
@@ -146,7 +179,7 @@ TEST(ForwardBatcherTest, ABatchKeepsItsLimitsAndOneLeader) {
   for (const auto& [leader, transaction] : queued) {
     threads.emplace_back([&, leader, transaction] {
       ++started;
-      (void)batcher.Forward(*leader, transaction);
+      (void)ForwardAndWait(batcher, *leader, transaction);
     });
     WaitForQueued(started, static_cast<int>(threads.size()) - 1);
   }
@@ -226,9 +259,27 @@ TEST(ForwardBatcherTest, StoppingLetsTheBatchOnTheWireFinishAndRefusesTheRest) {
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable) << refused.status();
   }
   EXPECT_EQ(fake.batches().size(), 1u);  // the queued ones never left
-  // After the stop a submission is answered at once, on the caller's thread.
-  ForwardBatcher::Answer late = batcher.Forward(leader, "late");
+  // After the stop a submission is answered at once.
+  ForwardBatcher::Answer late = ForwardAndWait(batcher, leader, "late");
   EXPECT_EQ(late.status().code(), absl::StatusCode::kUnavailable);
+}
+
+// A call that fails before it leaves (no connection) answers inside the send: what queued
+// behind it is still sent, and every submission answered.
+TEST(ForwardBatcherTest, ACallAnsweredAtOnceStillSendsWhatQueued) {
+  std::atomic<int> calls = 0;
+  ForwardBatcher batcher(
+      [&](const v1::NodeInfo&, const std::vector<std::string_view>&,
+          ForwardBatcher::Answered answered) {
+        ++calls;
+        answered(absl::UnavailableError("no connection"));
+      },
+      100, 100000);
+  for (int i = 0; i < 5; ++i) {
+    ForwardBatcher::Answer answer = ForwardAndWait(batcher, Leader("sponsor-1"), "tx");
+    EXPECT_EQ(answer.status().code(), absl::StatusCode::kUnavailable);
+  }
+  EXPECT_EQ(calls.load(), 5);
 }
 
 }  // namespace

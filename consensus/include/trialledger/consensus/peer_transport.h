@@ -3,8 +3,9 @@
 // Sending: one thread and one bounded queue per peer keep a stream open to that peer and write
 // messages in order; when the peer is unreachable, messages are dropped and the stream is retried
 // after a short backoff (Raft recovers lost messages itself). Send never blocks the caller.
-// Receiving: the RaftPeerService accepts a message only if its `from` node is the node named in
-// the TLS certificate the peer presented, so a node cannot speak for another.
+// Receiving: the RaftPeerService (gRPC's callback API: the thread that reads a message hands it
+// on) accepts a message only if its `from` node is the node named in the TLS certificate the peer
+// presented, so a node cannot speak for another.
 //
 //   PeerTransport transport(self_id, peers, identity, [&](raft::Message m) { inbox.Push(m); });
 //   builder.AddListeningPort(addr, MutualTlsServerCredentials(identity));
@@ -58,7 +59,11 @@ class PeerTransport {
 
  private:
   class Service;
+  class StreamReader;
   class Sender;
+
+  // True if node `from` is a known peer named in one of the certificate's `identities`.
+  bool SentByCertificateHolder(uint64_t from, const std::vector<std::string>& identities) const;
 
   const uint64_t self_id_;
   const TlsIdentity identity_;

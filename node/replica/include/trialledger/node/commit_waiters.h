@@ -29,6 +29,11 @@ class CommitWaiters {
   // Reads a transaction's recorded outcome (PENDING or UNKNOWN while it is not in a block).
   using Lookup = std::function<Outcome(const std::string& tx_id)>;
 
+  // Not in a block yet, as far as this node knows (PENDING or UNKNOWN).
+  static bool StillOpen(const Outcome& outcome) {
+    return outcome.status() == v1::TX_STATUS_PENDING || outcome.status() == v1::TX_STATUS_UNKNOWN;
+  }
+
   explicit CommitWaiters(Lookup lookup);
   ~CommitWaiters();  // Stop()
 

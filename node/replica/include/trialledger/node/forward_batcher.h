@@ -1,19 +1,18 @@
 // Hands a follower's submissions to the leader in batches. While one batch is on the wire the
 // submissions that arrive queue up and travel together in the next, so a busy follower makes one
 // call to the leader per round trip instead of one per transaction (group commit, applied to
-// forwarding), and an idle one sends each at once. The batcher's own thread sends, so a
-// submission need not hold a thread while it is forwarded (ForwardAsync, for the client API's
-// callback handler); Forward blocks for callers that have a thread to spare.
+// forwarding), and an idle one sends each at once. Nothing waits on a thread: the submission that
+// finds the batcher idle starts the call, and the call's answer starts the next batch.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -24,21 +23,24 @@ namespace tl::node {
 class ForwardBatcher {
  public:
   using Answer = absl::StatusOr<v1::SubmitTransactionResponse>;
-  // Sends one batch to the leader; one answer per transaction in order, or one error for all.
-  using SendBatch = std::function<absl::StatusOr<std::vector<v1::SubmitTransactionResponse>>(
-      const v1::NodeInfo& leader, const std::vector<std::string_view>& transactions)>;
   using Done = std::function<void(Answer)>;
+  // One answer per transaction in order, or one error for all.
+  using Answers = absl::StatusOr<std::vector<v1::SubmitTransactionResponse>>;
+  using Answered = std::function<void(Answers)>;
+  // Starts one batch's call to the leader and returns; `answered` is called exactly once, on any
+  // thread, perhaps before this returns. `transactions` are valid during the call only.
+  using SendBatch =
+      std::function<void(const v1::NodeInfo& leader,
+                         const std::vector<std::string_view>& transactions, Answered answered)>;
 
   ForwardBatcher(SendBatch send, size_t max_txs, size_t max_bytes);
   ~ForwardBatcher();  // Stop()
 
-  // Queues `transaction` for `leader`; `done` is called once, on the batcher's thread, with the
-  // leader's answer or the batch's error (UNAVAILABLE once stopped).
+  // Queues `transaction` for `leader`; `done` is called once with the leader's answer, or the
+  // batch's error (UNAVAILABLE once stopped): on the thread of the call's answer, or this one.
   void ForwardAsync(v1::NodeInfo leader, std::string transaction, Done done);
-  // Blocks until the leader answered this transaction (or its batch failed).
-  Answer Forward(const v1::NodeInfo& leader, std::string_view transaction);
-  // Answers what is still queued with UNAVAILABLE, lets a batch on the wire finish, and ends the
-  // thread; later submissions are answered at once. Idempotent.
+  // Answers what is still queued with UNAVAILABLE and waits for the batch on the wire to be
+  // answered; later submissions are answered at once. Idempotent; not from a `done`.
   void Stop();
 
  private:
@@ -47,20 +49,22 @@ class ForwardBatcher {
     std::string transaction;
     Done done;
   };
-  void Run();
-  // Takes the next batch off the head of the queue: at most max_txs_ and max_bytes_ (the head
-  // always goes, so a transaction larger than the byte budget travels alone), one leader.
-  std::vector<Pending> TakeBatch();  // with mutex_ held
-  void Send(std::vector<Pending>& batch);
+  using Batch = std::vector<Pending>;
+  // Takes the next batch off the queue (at most max_txs_ and max_bytes_, the head always, so a
+  // transaction larger than the byte budget travels alone; one leader), releases `lock` and
+  // starts its call.
+  void SendNext(std::unique_lock<std::mutex>& lock);
+  // The call's answer: hands it out, then sends what queued meanwhile.
+  void OnAnswered(const std::shared_ptr<Batch>& batch, Answers answers);
 
   const SendBatch send_;
   const size_t max_txs_;
   const size_t max_bytes_;
   std::mutex mutex_;
-  std::condition_variable queued_;
+  std::condition_variable idle_;
   std::deque<Pending> queue_;  // GUARDED_BY(mutex_)
+  bool sending_ = false;       // a batch is on the wire; GUARDED_BY(mutex_)
   bool stopping_ = false;      // GUARDED_BY(mutex_)
-  std::thread thread_;         // last: it runs on the members above
 };
 
 }  // namespace tl::node

@@ -5,7 +5,7 @@
 //   // host node->raft_service() and a PeerLedgerServiceImpl(*node) (service.h) on the mutual-TLS
 //   // peer endpoint, and a LedgerServiceImpl(*node) on the client endpoint
 //   (*node)->Start();                   // the Raft loop on its own thread
-//   auto submitted = (*node)->Submit(bytes);
+//   (*node)->SubmitAsync(bytes, /*wait_for_commit=*/true, deadline, done);
 //   (*node)->Stop();
 //
 // The leader admits transactions to its mempool, cuts them into a signed block and proposes the
@@ -75,23 +75,19 @@ class Node {
   grpc::Service* raft_service();
   const TlsIdentity& tls_identity() const;
 
-  // On the leader: admission (decode, envelope, role and nonce against the committed state and
-  // the pool, then queue). On a follower: forwarded to the leader. The response carries the tx
-  // id and PENDING or the refusal; Unavailable when there is no leader to take it.
-  absl::StatusOr<v1::SubmitTransactionResponse> Submit(std::string_view transaction_bytes);
   // Leader-side admission; a forwarded transaction arrives here.
   v1::SubmitTransactionResponse Admit(std::string_view transaction_bytes);
-  // Submit and, when `wait_for_commit` and the answer is PENDING, wait for the transaction's
-  // block, without holding the caller's thread (the client API's handler). `done` is called once,
-  // on the caller's thread or one of the node's, with the response (as committed or rejected
-  // when waited for), Unavailable (no leader, forwarding failed, stopping) or DeadlineExceeded
-  // (admitted, but not committed before `deadline`).
+  // Takes a transaction in and, when `wait_for_commit` and it is admitted (PENDING), waits for
+  // its block, without holding the caller's thread (the client API's handler). On the leader:
+  // admission (decode, envelope, role and nonce against the committed state and the pool, then
+  // queue); on a follower: forwarded to the leader. A transaction this node has not seen yet may
+  // still be on its way from the leader, so unknown counts as pending. `done` is called once, on
+  // the caller's thread or one of the node's, with the response (the tx id and PENDING or the
+  // refusal; as committed or rejected when waited for), Unavailable (no leader, forwarding
+  // failed, stopping) or DeadlineExceeded (admitted, but not committed before `deadline`).
   using SubmitDone = std::function<void(absl::StatusOr<v1::SubmitTransactionResponse>)>;
   void SubmitAsync(std::string transaction_bytes, bool wait_for_commit, Deadline deadline,
                    SubmitDone done);
-  // Waits until the transaction is in an applied block or `deadline` passes. A transaction this
-  // node has not seen may still be on its way from the leader, so unknown counts as pending.
-  v1::GetTransactionResponse WaitForTransaction(const std::string& tx_id, Deadline deadline);
   v1::GetTransactionResponse LookupTransaction(const std::string& tx_id) const;
 
   v1::GetStatusResponse Status() const;
