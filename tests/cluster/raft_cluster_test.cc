@@ -12,6 +12,7 @@
 
 #include "local_network.h"
 #include "trialledger/sdk/codec.h"
+#include "trialledger/sdk/limits.h"
 #include "trialledger/sdk/tls.h"
 #include "trialledger/sdk/tx_builder.h"
 #include "trialledger/v1/peer.grpc.pb.h"
@@ -333,12 +334,16 @@ TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
   ASSERT_GE(network.AwaitLeader(), 0);
   ASSERT_GE(network.AddNode("node9"), 0);  // key and CA-signed certificate, never admitted
   std::string tls = network.dir() + "/net/tls/";
-  auto forward_as = [&](const std::string& name) {
+  // A peer-endpoint client of node 1 that presents node `name`'s certificate.
+  auto peer_stub_as = [&](const std::string& name) {
     TlsIdentity identity{testing::ReadFile(tls + "ca.crt"), testing::ReadFile(tls + name + ".crt"),
                          testing::ReadFile(tls + name + ".key")};
-    auto stub = v1::PeerLedgerService::NewStub(
+    return v1::PeerLedgerService::NewStub(
         grpc::CreateCustomChannel(network.peer_address(0), MutualTlsChannelCredentials(identity),
                                   MutualTlsChannelArguments(network.name(0))));
+  };
+  auto forward_as = [&](const std::string& name) {
+    auto stub = peer_stub_as(name);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::ForwardRequest request;
@@ -349,6 +354,30 @@ TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
   grpc::Status stranger = forward_as("node9");
   EXPECT_EQ(stranger.error_code(), grpc::StatusCode::PERMISSION_DENIED) << stranger.error_message();
   EXPECT_TRUE(forward_as("node1").ok()) << "a recorded node's certificate is accepted";
+
+  // A batch over the limit is refused whole, naming the limit, even from a recorded node; one at
+  // the limit is taken (each of its transactions answered, here refused as undecodable).
+  auto forward_batch_of = [&](size_t count, v1::ForwardBatchResponse* response) {
+    auto stub = peer_stub_as("node1");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::ForwardBatchRequest request;
+    for (size_t i = 0; i < count; ++i)
+      request.add_transactions("not a transaction");
+    return stub->ForwardBatch(&context, request, response);
+  };
+  v1::ForwardBatchResponse over_response;
+  grpc::Status over = forward_batch_of(limits::kForwardBatchTxsMax + 1, &over_response);
+  EXPECT_EQ(over.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << over.error_message();
+  EXPECT_NE(over.error_message().find(std::to_string(limits::kForwardBatchTxsMax)),
+            std::string::npos)
+      << over.error_message();
+  v1::ForwardBatchResponse at_limit;
+  grpc::Status taken = forward_batch_of(limits::kForwardBatchTxsMax, &at_limit);
+  ASSERT_TRUE(taken.ok()) << taken.error_message();
+  ASSERT_EQ(static_cast<size_t>(at_limit.responses_size()), limits::kForwardBatchTxsMax);
+  EXPECT_EQ(at_limit.responses(0).status(), v1::TX_STATUS_REJECTED);
+  EXPECT_EQ(at_limit.responses(0).result().code(), v1::TX_MALFORMED);
 }
 
 }  // namespace
