@@ -335,7 +335,7 @@ TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
   ASSERT_GE(network.AddNode("node9"), 0);  // key and CA-signed certificate, never admitted
   std::string tls = network.dir() + "/net/tls/";
   // A peer-endpoint client of node 1 that presents node `name`'s certificate.
-  auto peer_stub_as = [&](const std::string& name) {
+  auto peer_client_as = [&](const std::string& name) {
     TlsIdentity identity{testing::ReadFile(tls + "ca.crt"), testing::ReadFile(tls + name + ".crt"),
                          testing::ReadFile(tls + name + ".key")};
     return v1::PeerLedgerService::NewStub(
@@ -343,13 +343,13 @@ TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
                                   MutualTlsChannelArguments(network.name(0))));
   };
   auto forward_as = [&](const std::string& name) {
-    auto stub = peer_stub_as(name);
+    auto peer = peer_client_as(name);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::ForwardRequest request;
     request.set_transaction("not a transaction");
     v1::SubmitTransactionResponse response;
-    return stub->Forward(&context, request, &response);
+    return peer->Forward(&context, request, &response);
   };
   grpc::Status stranger = forward_as("node9");
   EXPECT_EQ(stranger.error_code(), grpc::StatusCode::PERMISSION_DENIED) << stranger.error_message();
@@ -358,13 +358,13 @@ TEST(RaftCluster, PeerEndpointRefusesACertificateTheLedgerDoesNotRecord) {
   // A batch over the limit is refused whole, naming the limit, even from a recorded node; one at
   // the limit is taken (each of its transactions answered, here refused as undecodable).
   auto forward_batch_of = [&](size_t count, v1::ForwardBatchResponse* response) {
-    auto stub = peer_stub_as("node1");
+    auto peer = peer_client_as("node1");
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::ForwardBatchRequest request;
     for (size_t i = 0; i < count; ++i)
       request.add_transactions("not a transaction");
-    return stub->ForwardBatch(&context, request, response);
+    return peer->ForwardBatch(&context, request, response);
   };
   v1::ForwardBatchResponse over_response;
   grpc::Status over = forward_batch_of(limits::kForwardBatchTxsMax + 1, &over_response);
