@@ -62,6 +62,11 @@ NodeMetrics::NodeMetrics()
                                           "Transactions admitted and not yet in a block (the "
                                           "leader's pool; 0 on followers).")
                                 .With({})),
+      submissions_waiting_(registry_
+                               .AddGauge("trialledger_submissions_waiting",
+                                         "Client submissions waiting on this node for the block "
+                                         "of their transaction (wait_for_commit).")
+                               .With({})),
       blocks_applied_(registry_
                           .AddCounter("trialledger_blocks_applied_total",
                                       "Blocks applied and stored by this node since it started.")
@@ -156,6 +161,7 @@ std::string NodeMetrics::Render(const NodeGauges& gauges) {
   }
   block_height_.Set(static_cast<double>(gauges.height));
   mempool_transactions_.Set(static_cast<double>(gauges.mempool_transactions));
+  submissions_waiting_.Set(static_cast<double>(gauges.submissions_waiting));
   return registry_.Render();
 }
 

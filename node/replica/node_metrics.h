@@ -45,6 +45,7 @@ struct NodeGauges {
   uint64_t last_index = 0;
   uint64_t height = 0;
   uint64_t mempool_transactions = 0;
+  uint64_t submissions_waiting = 0;  // commit_waiters.h
   struct Peer {
     std::string name;
     uint64_t match_index = 0;
@@ -83,6 +84,7 @@ class NodeMetrics {
   metrics::Family<metrics::Gauge>& raft_peer_lag_entries_;
   metrics::Gauge& block_height_;
   metrics::Gauge& mempool_transactions_;
+  metrics::Gauge& submissions_waiting_;
   metrics::Counter& blocks_applied_;
   metrics::Counter& blocks_refused_;
   metrics::Counter& transactions_committed_;

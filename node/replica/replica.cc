@@ -122,6 +122,7 @@ std::string Replica::MetricsText() const {
   gauges.last_index = view.last_index;
   gauges.height = store_->head().height;
   gauges.mempool_transactions = mempool_.size();
+  gauges.submissions_waiting = commit_waiters_.waiting();
   for (const raft::PeerStatus& peer : view.peers) {
     if (peer.node_id == raft_id_) continue;
     std::string name = NodeName(peer.node_id);  // a node the ledger does not know yet: its id

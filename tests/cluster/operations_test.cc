@@ -143,6 +143,7 @@ TEST(MetricsEndpoint, ServesEveryMetricWellFormedAndCountsCommitsAlikeOnEveryNod
       {"trialledger_raft_peer_lag_entries", "gauge"},
       {"trialledger_block_height", "gauge"},
       {"trialledger_mempool_transactions", "gauge"},
+      {"trialledger_submissions_waiting", "gauge"},
       {"trialledger_blocks_applied_total", "counter"},
       {"trialledger_blocks_refused_total", "counter"},
       {"trialledger_transactions_committed_total", "counter"},
@@ -208,6 +209,7 @@ TEST(MetricsEndpoint, ServesEveryMetricWellFormedAndCountsCommitsAlikeOnEveryNod
   EXPECT_GE(after.at("trialledger_raft_commit_index"), after.at("trialledger_raft_applied_index"));
   EXPECT_EQ(after.at("trialledger_journal_entries_posted_total"), 0);  // notes post nothing
   EXPECT_EQ(after.at("trialledger_mempool_transactions"), 0);
+  EXPECT_EQ(after.at("trialledger_submissions_waiting"), 0);  // every note was answered
   // The leader reports its two peers by name.
   for (int i = 0; i < network.size(); ++i) {
     if (i == leader) continue;

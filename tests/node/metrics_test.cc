@@ -192,6 +192,7 @@ TEST(NodeMetricsText, EveryFamilyIsThereFromTheStart) {
   gauges.role = raft::Role::kLeader;
   gauges.term = 3;
   gauges.last_index = 10;
+  gauges.submissions_waiting = 7;
   gauges.peers = {{"node2", 10}, {"node3", 4}};
   std::string text = metrics.Render(gauges);
   for (const char* line :
@@ -199,6 +200,7 @@ TEST(NodeMetricsText, EveryFamilyIsThereFromTheStart) {
         "trialledger_raft_role{role=\"follower\"} 0\n", "trialledger_raft_term 3\n",
         "trialledger_raft_peer_lag_entries{peer=\"node3\"} 6\n",
         "trialledger_raft_peer_match_index{peer=\"node2\"} 10\n",
+        "trialledger_submissions_waiting 7\n",
         "# TYPE trialledger_transactions_committed_total counter\n",
         "# TYPE trialledger_transactions_rejected_total counter\n",
         "# TYPE trialledger_contract_facts_total counter\n",
