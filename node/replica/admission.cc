@@ -167,11 +167,11 @@ v1::SubmitTransactionResponse Replica::Admit(std::string_view transaction_bytes)
 
 namespace {
 
-// The answer for a transaction found in an applied block: committed or rejected, with where.
-v1::GetTransactionResponse AppliedTxResponse(const std::string& tx_id, uint64_t height,
-                                             uint32_t index, const v1::TxResult& result,
-                                             const v1::Transaction& transaction,
-                                             int64_t block_time_ms) {
+// The outcome of a transaction in an applied block: committed or rejected, with where. Without
+// the transaction itself, which a look-up adds and a waiting submission does not need.
+v1::GetTransactionResponse AppliedTxOutcome(const std::string& tx_id, uint64_t height,
+                                            uint32_t index, const v1::TxResult& result,
+                                            int64_t block_time_ms) {
   v1::GetTransactionResponse response;
   response.set_tx_id(tx_id);
   response.set_status(result.code() == v1::TX_OK ? v1::TX_STATUS_COMMITTED
@@ -179,7 +179,6 @@ v1::GetTransactionResponse AppliedTxResponse(const std::string& tx_id, uint64_t 
   response.set_height(height);
   response.set_index(index);
   *response.mutable_result() = result;
-  *response.mutable_transaction() = transaction;
   response.set_block_time_ms(block_time_ms);
   return response;
 }
@@ -207,17 +206,18 @@ v1::GetTransactionResponse Replica::LookupTransaction(const std::string& tx_id) 
     return response;
   }
   absl::StatusOr<v1::BlockHeader> header = DecodeBlockHeader(block->header());
-  return AppliedTxResponse(
-      tx_id, location->height(), location->index(), block->results(location->index()),
-      block->transactions(location->index()), header.ok() ? header->time_ms() : 0);
+  response =
+      AppliedTxOutcome(tx_id, location->height(), location->index(),
+                       block->results(location->index()), header.ok() ? header->time_ms() : 0);
+  *response.mutable_transaction() = block->transactions(location->index());
+  return response;
 }
 
 void Replica::DecideWaiters(const std::vector<std::string>& ids, const DecodedBlock& block,
                             const ledger::AppliedBlock& applied) {
   auto outcome = [&](size_t i) {
-    return AppliedTxResponse(ids[i], applied.head.height, static_cast<uint32_t>(i),
-                             applied.results[i], block.block.transactions(static_cast<int>(i)),
-                             block.header.time_ms());
+    return AppliedTxOutcome(ids[i], applied.head.height, static_cast<uint32_t>(i),
+                            applied.results[i], block.header.time_ms());
   };
   commit_waiters_.Decide(ids, outcome);
 }

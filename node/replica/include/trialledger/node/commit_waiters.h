@@ -43,7 +43,8 @@ class CommitWaiters {
   // registering, so a block applied just before is not missed: then `done` runs here.
   void Wait(std::string tx_id, Clock::time_point deadline, Done done);
   // The Raft thread, for an applied block's transactions `ids` (in block order): each waiter of
-  // ids[i] gets outcome(i), which is built only for transactions someone waits for.
+  // ids[i] gets outcome(i), which is built only for transactions someone waits for (and need not
+  // carry the transaction: the submitter has it).
   void Decide(const std::vector<std::string>& ids, const std::function<Outcome(size_t)>& outcome);
   // Answers every remaining waiter with a last look and ends the thread; later waits are
   // answered at once. Idempotent.
