@@ -94,8 +94,10 @@ void Raft::BroadcastHeartbeat(const std::string& context) {
     Message message;
     message.type = MessageType::kHeartbeat;
     message.to = node;
-    // Never ask a follower to commit past what it is known to hold.
+    // Never ask a follower to commit past what it is known to hold, and name the term there so
+    // a follower whose log is not what the leader believes (it lost entries) can tell.
     message.commit = std::min(progress.match, log_.committed());
+    message.log_term = log_.Term(message.commit).value_or(0);
     message.context = context;
     Send(std::move(message));
   }
@@ -149,11 +151,26 @@ void Raft::HandleAppend(const Message& message) {
 }
 
 void Raft::HandleHeartbeat(const Message& message) {
-  log_.CommitTo(std::min(message.commit, log_.LastIndex()));
   Message response;
   response.type = MessageType::kHeartbeatResponse;
   response.to = message.from;
   response.context = message.context;
+  // By the log matching property, holding the leader's term at the commit index means holding
+  // the leader's log up to it. A follower that does not (it restarted empty or lost synced
+  // entries) commits nothing from the heartbeat and tells the leader where its log ends, so the
+  // leader starts appending from there at once instead of at the next proposal. A leader that
+  // names no term (an older version) is trusted as before.
+  const bool names_term = message.log_term != 0;
+  if (!names_term) {
+    log_.CommitTo(std::min(message.commit, log_.LastIndex()));
+  } else if (message.commit <= log_.committed()) {
+    // Already committed here (and perhaps compacted): nothing to learn.
+  } else if (log_.Term(message.commit) == message.log_term) {
+    log_.CommitTo(message.commit);
+  } else {
+    response.reject = true;
+    response.index = std::min(log_.LastIndex(), message.commit - 1);
+  }
   Send(std::move(response));
 }
 
@@ -203,6 +220,14 @@ void Raft::HandleHeartbeatResponse(const Message& message) {
   progress.probe_sent = false;
   if (progress.state == Progress::State::kReplicate && progress.inflights.Full()) {
     progress.inflights.FreeFirstOne();
+  }
+  if (message.reject && message.index < progress.match &&
+      progress.state != Progress::State::kSnapshot) {
+    // The follower holds less than it once acknowledged. Everything it lost is committed (the
+    // heartbeat named at most the commit index), so a lower match cannot move the commit index;
+    // it only makes the appends start where the follower's log now ends.
+    progress.match = message.index;
+    progress.BecomeProbe();
   }
   if (progress.state == Progress::State::kSnapshot) {
     // No progress for a whole heartbeat round: a chunk or the final response was lost.

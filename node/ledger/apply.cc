@@ -34,11 +34,6 @@ absl::Status CheckHeader(const ChainHead& head, std::string_view chain_id,
         height, StrCat("previous-block hash ", ToHex(header.prev_block_hash()),
                        " does not match block ", head.height, " (", ToHex(head.block_hash), ")"));
   }
-  if (header.state_hash() != head.state_hash) {
-    return HeaderFault(height, StrCat("state hash ", ToHex(header.state_hash()),
-                                      " differs from the state computed after block ", head.height,
-                                      " (", ToHex(head.state_hash), ")"));
-  }
   if (header.time_ms() <= head.time_ms) {
     return HeaderFault(height, StrCat("time ", header.time_ms(),
                                       " ms is not after the previous block's ", head.time_ms));
@@ -75,6 +70,18 @@ absl::Status CheckHeader(const ChainHead& head, std::string_view chain_id,
   if (!signed_by_proposer) {
     return HeaderFault(
         height, StrCat("proposer signature does not verify for node '", proposer.name(), "'"));
+  }
+  // Checked last: a block that extends this node's head, signed by its proposer, carrying another
+  // state after the same blocks is no stale proposal to skip. The proposer and this node computed
+  // different results from identical history, so one of them is wrong and neither may go on as
+  // if the books agreed.
+  if (header.state_hash() != head.state_hash) {
+    return absl::DataLossError(StrCat(
+        "block ", height, ": state diverged: proposer '", header.proposer(),
+        "' computed state hash ", ToHex(header.state_hash()), " after block ", head.height,
+        ", this node computed ", ToHex(head.state_hash),
+        ". Stop this node and run trialledger verify on its data dir and on a healthy node's "
+        "(docs/operations.md, A node whose state diverged)"));
   }
   return absl::OkStatus();
 }

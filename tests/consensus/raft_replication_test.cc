@@ -259,5 +259,64 @@ TEST(RaftReplication, TheLeadersAppendsMaySendEarlyAndAFollowersAnswerMayNot) {
   net.raw(2).Advance();
 }
 
+// A founding follower back with an empty log (its data dir was lost) on an idle cluster: the
+// leader still believes its old match, so only heartbeats can reveal the gap, and they must.
+TEST(RaftReplication, AFollowerBackEmptyCatchesUpFromHeartbeatsWithoutNewProposals) {
+  TestNetwork net(3);
+  net.Campaign(1);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_TRUE(net.raw(1).Propose("x" + std::to_string(i)).ok());
+  net.Stabilize();
+  const uint64_t leader_last = net.node(1).storage.LastIndex();
+  ASSERT_EQ(net.node(3).storage.LastIndex(), leader_last);
+  net.RestartEmpty(3);
+  ASSERT_LT(net.node(3).storage.LastIndex(), leader_last);
+  net.Tick(3);  // heartbeats only: nothing is proposed
+  EXPECT_EQ(net.node(3).storage.LastIndex(), leader_last);
+  std::vector<std::string> applied = AppliedData(net.node(3));
+  ASSERT_EQ(applied.size(), 5u);
+  EXPECT_EQ(applied[4], "x4");
+}
+
+// The heartbeat names the leader's term at the commit index it sends; a follower holding a
+// different entry there (a log restored from an old copy) must not commit it on the leader's
+// word, and answers where its log ends instead.
+TEST(RaftReplication, AHeartbeatCommitsOnlyWhatTheFollowerHoldsAsTheLeaderDoes) {
+  MemoryLogStorage storage = MemoryLogStorage::Bootstrapped(ConfState{{1, 2, 3}, {}});
+  StorageWrite old_copy;
+  old_copy.entries.push_back(Entry{.term = 1, .index = 2, .type = EntryType::kNormal, .data = "a"});
+  old_copy.hard_state = HardState{2, kNoNode, 1};
+  old_copy.must_sync = true;
+  ASSERT_TRUE(storage.Write(old_copy).ok());
+  Config config;
+  config.id = 2;
+  std::unique_ptr<RawNode> follower = *RawNode::Create(config, &storage);
+  Message heartbeat;
+  heartbeat.type = MessageType::kHeartbeat;
+  heartbeat.from = 1;
+  heartbeat.to = 2;
+  heartbeat.term = 2;
+  heartbeat.commit = 2;
+  heartbeat.log_term = 2;  // the leader's entry 2 is of term 2, not the follower's term 1
+  ASSERT_TRUE(follower->Step(heartbeat).ok());
+  Ready ready = follower->GetReady();
+  EXPECT_TRUE(ready.committed_entries.empty());
+  ASSERT_EQ(ready.messages.size(), 1u);
+  EXPECT_EQ(ready.messages[0].type, MessageType::kHeartbeatResponse);
+  EXPECT_TRUE(ready.messages[0].reject);
+  EXPECT_EQ(ready.messages[0].index, 1u);
+  ASSERT_TRUE(storage.Write(ready.write).ok());
+  follower->Advance();
+  EXPECT_EQ(follower->hard_state().commit, 1u);
+
+  heartbeat.log_term = 1;  // the same entry as the leader's: committed
+  ASSERT_TRUE(follower->Step(heartbeat).ok());
+  ready = follower->GetReady();
+  ASSERT_EQ(ready.committed_entries.size(), 1u);
+  EXPECT_EQ(ready.committed_entries[0].data, "a");
+  ASSERT_EQ(ready.messages.size(), 1u);
+  EXPECT_FALSE(ready.messages[0].reject);
+}
+
 }  // namespace
 }  // namespace tl::raft::testing

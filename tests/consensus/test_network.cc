@@ -9,6 +9,7 @@ TestNetwork::TestNetwork(uint64_t voter_count, std::function<void(Config&)> adju
   ConfState conf_state;
   for (uint64_t id = 1; id <= voter_count; ++id)
     conf_state.voters.push_back(id);
+  founding_ = conf_state;
   for (uint64_t id = 1; id <= voter_count; ++id) {
     auto node = std::make_unique<TestNode>();
     node->storage = MemoryLogStorage::Bootstrapped(conf_state);
@@ -38,6 +39,13 @@ void TestNetwork::Restart(uint64_t id) {
   config.applied_index = 0;
   test_node.applied.clear();
   test_node.raw_node = *RawNode::Create(config, &test_node.storage);
+}
+
+void TestNetwork::RestartEmpty(uint64_t id) {
+  TestNode& test_node = *nodes_.at(id);
+  test_node.storage = MemoryLogStorage::Bootstrapped(founding_);
+  test_node.applied.clear();
+  test_node.raw_node = *RawNode::Create(MakeConfig(id), &test_node.storage);
 }
 
 void TestNetwork::HandleReady(uint64_t id) {

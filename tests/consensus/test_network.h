@@ -36,6 +36,8 @@ class TestNetwork {
   void AddBlankNode(uint64_t id);
   // Restarts a node from its durable storage (unsynced writes lost).
   void Restart(uint64_t id);
+  // Restarts a founding node whose storage is gone: a fresh bootstrap, as a wiped data dir.
+  void RestartEmpty(uint64_t id);
 
   // Handles Readys and delivers messages until nothing moves.
   void Stabilize();
@@ -57,6 +59,7 @@ class TestNetwork {
   void HandleReady(uint64_t id);
 
   std::function<void(Config&)> adjust_;
+  ConfState founding_;
   std::map<uint64_t, std::unique_ptr<TestNode>> nodes_;
   std::deque<Message> in_flight_;
   std::set<uint64_t> isolated_;

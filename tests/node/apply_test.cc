@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "test_ledger.h"
+#include "trialledger/base/hex.h"
 #include "trialledger/ledger/tx_rules.h"
 #include "trialledger/sdk/codec.h"
 #include "trialledger/sdk/limits.h"
@@ -177,10 +178,6 @@ TEST_F(ApplyTest, HeaderFaultsAreErrorsNotResults) {
   };
   ASSERT_TRUE(apply(block).ok());
 
-  DecodedBlock wrong_state = block;
-  wrong_state.header.set_state_hash(std::string(32, 'x'));
-  EXPECT_NE(std::string(apply(wrong_state).message()).find("state hash"), std::string::npos);
-
   DecodedBlock extra_tx = block;
   *extra_tx.block.add_transactions() = network_.Note("cro-edc", 2, "b");
   EXPECT_FALSE(apply(extra_tx).ok());
@@ -190,10 +187,31 @@ TEST_F(ApplyTest, HeaderFaultsAreErrorsNotResults) {
   signature[0] ^= 1;
   bad_signature.block.set_proposer_signature(signature);
   EXPECT_NE(std::string(apply(bad_signature).message()).find("signature"), std::string::npos);
+  EXPECT_TRUE(IsRefusedBlock(apply(bad_signature)));
 
   DecodedBlock stale_time = block;
   stale_time.header.set_time_ms(head.time_ms);
   EXPECT_FALSE(apply(stale_time).ok());
+  EXPECT_TRUE(IsRefusedBlock(apply(stale_time)));
+}
+
+// A block that extends the head and is properly signed, but whose proposer computed another state
+// from the same history, is divergence: not a block to skip (IsRefusedBlock) but a reason to stop.
+TEST_F(ApplyTest, ASignedBlockOnTheHeadWithAnotherStateHashIsDivergenceNotARefusal) {
+  ChainHead head = ledger_.head();
+  ChainHead diverged_view = head;
+  diverged_view.state_hash = std::string(32, 'x');
+  DecodedBlock block = network_.MakeBlock(diverged_view, {network_.Note("cro-edc", 1, "a")});
+  absl::Status applied = ApplyBlock(head, network_.chain_id(), block, ledger_.state()).status();
+  EXPECT_TRUE(absl::IsDataLoss(applied)) << applied;
+  EXPECT_FALSE(IsRefusedBlock(applied));
+  EXPECT_NE(std::string(applied.message()).find("state diverged"), std::string::npos) << applied;
+  EXPECT_NE(std::string(applied.message()).find(ToHex(head.state_hash)), std::string::npos);
+
+  // The same wrong hash on a block that is not properly signed is refused, not divergence.
+  block.block.set_proposer_signature(std::string(64, '\0'));
+  EXPECT_TRUE(
+      IsRefusedBlock(ApplyBlock(head, network_.chain_id(), block, ledger_.state()).status()));
 }
 
 TEST_F(ApplyTest, SameBlockGivesTheSameStateHashEverywhere) {

@@ -48,6 +48,8 @@ AppliedBlock ApplyGenesis(const GenesisDocument& genesis);
 //     node refuses it alike; a replica skips such a Raft entry, verify reports it.
 //   - a storage fault of `state` (DataLoss or Unavailable, StateReader::status()), or a corrupt
 //     stored record: this node cannot compute the result; the replica stops.
+//   - divergence (DataLoss, "state diverged"): the block extends `head` and is signed by its
+//     proposer, but carries a state hash other than `head`'s: the replica stops.
 // How a block is applied. The defaults are the protocol: every node applies every block with them.
 struct ApplyOptions {
   // false: contract transactions post nothing to the books. For benchmarks only, which measure
