@@ -1,11 +1,12 @@
 // trialledgerd: a TrialLedger node.
-//   trialledgerd --config node.toml [--log-level debug|info|warn|error]
+//   trialledgerd --config node.toml [--log-level debug|info|warn|error] [--resync-from-peers]
 #include <csignal>
 #include <cstdio>
 #include <optional>
 
 #include <CLI/CLI.hpp>
 
+#include "trialledger/ledger/acknowledged_mark.h"
 #include "trialledger/node/config.h"
 #include "trialledger/node/log.h"
 #include "trialledger/node/metrics_server.h"
@@ -37,6 +38,11 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level,
                  "debug, info, warn or error (default: the config's log_level, or info)")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
+  bool resync_from_peers = false;
+  app.add_flag("--resync-from-peers", resync_from_peers,
+               "move a damaged data dir aside (to DATA_DIR.damaged) and rebuild it from the peers; "
+               "the node does not vote until it holds again what it had acknowledged "
+               "(docs/operations.md)");
   CLI11_PARSE(app, argc, argv);
 
   tl::InitCrypto();
@@ -52,6 +58,12 @@ int main(int argc, char** argv) {
     metrics_address = *tl::node::ParseHostPort(config->metrics_listen_address);  // checked above
   }
 
+  if (resync_from_peers) {
+    absl::StatusOr<std::string> aside = tl::ledger::SetDataDirAsideForResync(config->data_dir);
+    if (!aside.ok()) return Fail(logger, aside.status());
+    logger.Warn("resyncing from peers", {{"data_dir", config->data_dir},
+                                         {"moved_aside_to", aside->empty() ? "none" : *aside}});
+  }
   absl::StatusOr<std::unique_ptr<tl::node::Node>> node = tl::node::Node::Open(*config);
   if (!node.ok()) return Fail(logger, node.status());
 

@@ -17,10 +17,18 @@ Raft::Raft(const Config& config, const LogStorage* storage)
   const TestingKnobs& knobs = config.testing_knobs;
   log_.set_tolerate_safety_violations(knobs.acknowledge_before_sync || knobs.vote_not_persisted ||
                                       knobs.commit_previous_term_by_count ||
-                                      knobs.send_every_message_early);
+                                      knobs.send_every_message_early ||
+                                      knobs.vote_while_recovering);
   const HardState hard_state = storage->hard_state();
   term_ = hard_state.term;
   vote_ = hard_state.vote;
+  // Storage that lost the synced vote would let this node vote twice in a term: take it back
+  // from the acknowledged mark (the first Ready persists it again).
+  const Acknowledged& acknowledged = config.acknowledged;
+  if (acknowledged.term > term_ || (acknowledged.term == term_ && vote_ == kNoNode)) {
+    term_ = acknowledged.term;
+    vote_ = acknowledged.vote;
+  }
   const ConfState& conf_state = storage->snapshot().meta.conf_state;
   voters_.insert(conf_state.voters.begin(), conf_state.voters.end());
   learners_.insert(conf_state.learners.begin(), conf_state.learners.end());
@@ -34,6 +42,15 @@ Raft::Raft(const Config& config, const LogStorage* storage)
     }
   }
   BecomeFollower(term_, kNoNode);
+}
+
+bool Raft::Recovering() const {
+  if (recovered_ || config_.testing_knobs.vote_while_recovering) return false;
+  const Acknowledged& acknowledged = config_.acknowledged;
+  const uint64_t last_term = log_.LastTerm();
+  recovered_ = last_term > acknowledged.last_term ||
+               (last_term == acknowledged.last_term && log_.LastIndex() >= acknowledged.last_index);
+  return !recovered_;
 }
 
 ConfState Raft::conf_state() const {
@@ -290,7 +307,7 @@ void Raft::HandleVoteRequest(const Message& message) {
   Message response;
   response.type = pre_vote ? MessageType::kPreVoteResponse : MessageType::kVoteResponse;
   response.to = message.from;
-  if (can_vote && log_.IsUpToDate(message.index, message.log_term)) {
+  if (can_vote && !Recovering() && log_.IsUpToDate(message.index, message.log_term)) {
     // Granted responses carry the request's term: a pre-vote is for term + 1.
     response.term = message.term;
     if (!pre_vote) {

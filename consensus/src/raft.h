@@ -50,6 +50,9 @@ class Raft {
   uint64_t id() const { return config_.id; }
   uint64_t term() const { return term_; }
   Role role() const { return role_; }
+  // Until its log holds what it had acknowledged before its storage lost it, a node neither votes
+  // nor campaigns (Config::acknowledged).
+  bool recovering() const { return Recovering(); }
   uint64_t leader() const { return leader_; }
   HardState hard_state() const { return HardState{term_, vote_, log_.committed()}; }
   SoftState soft_state() const { return SoftState{leader_, role_}; }
@@ -85,7 +88,9 @@ class Raft {
   void StepCandidate(const Message& message);
   void StepFollower(const Message& message);
   void Send(Message message);
-  bool Promotable() const { return voters_.contains(config_.id); }
+  // A voter that is not recovering from lost storage (Config::acknowledged) may campaign.
+  bool Promotable() const { return voters_.contains(config_.id) && !Recovering(); }
+  bool Recovering() const;
   bool IsMember(uint64_t node) const { return voters_.contains(node) || learners_.contains(node); }
   uint64_t QuorumSize() const { return voters_.size() / 2 + 1; }
   bool QuorumActive();
@@ -137,6 +142,7 @@ class Raft {
   uint64_t pending_conf_index_ = 0;        // leader: last conf change it appended
   uint64_t uncommitted_bytes_ = 0;         // leader: data bytes appended, not yet committed
   uint64_t lead_transferee_ = kNoNode;
+  mutable bool recovered_ = false;  // latched: once caught up, later truncations do not matter
   std::deque<PendingRead> pending_reads_;  // leader: ReadIndex requests awaiting a quorum
   std::shared_ptr<const OutgoingSnapshot> outgoing_snapshot_;  // leader: newest one prepared
   std::optional<SnapshotChunk> incoming_snapshot_;             // follower: reassembly buffer

@@ -52,6 +52,7 @@ absl::Status Replica::OpenRaft() {
     absl::Status bootstrapped = raft_storage_->Write(raft::BootstrapWrite(founding));
     if (!bootstrapped.ok()) return bootstrapped;
   }
+  if (absl::Status mark = OpenAcknowledgedMark(); !mark.ok()) return mark;
   transport_ = std::make_unique<raft::PeerTransport>(
       raft_id_, PeerList(raft_storage_->snapshot().meta.conf_state), tls_,
       [this](raft::Message message) {
@@ -87,6 +88,12 @@ void Replica::RunRaft() {
   raft_config.heartbeat_interval_ticks = 1;
   raft_config.random_seed = raft_id_;
   raft_config.applied_index = store_->raft_applied();
+  if (catching_up_to_.has_value()) {
+    raft_config.acknowledged = raft::Acknowledged{.term = catching_up_to_->term,
+                                                  .vote = catching_up_to_->vote,
+                                                  .last_index = catching_up_to_->last_index,
+                                                  .last_term = catching_up_to_->last_term};
+  }
   absl::StatusOr<std::unique_ptr<raft::RawNode>> created =
       raft::RawNode::Create(raft_config, raft_storage_.get());
   if (!created.ok()) Fatal(created.status());
@@ -151,7 +158,13 @@ void Replica::HandleReady() {
     auto write_start = Clock::now();
     absl::Status written = raft_storage_->Write(ready.write);
     if (!written.ok()) Fatal(written);
-    if (ready.write.must_sync) metrics_.RecordRaftLogSync(Clock::now() - write_start);
+    if (ready.write.must_sync) {
+      // Before any answer this write allows (votes, append acknowledgements, the leader counting
+      // itself), the mark records it: a disk that later loses it is then found out.
+      absl::Status recorded = RecordAcknowledged();
+      if (!recorded.ok()) Fatal(recorded);
+      metrics_.RecordRaftLogSync(Clock::now() - write_start);
+    }
   }
   if (ready.write.snapshot.has_value()) {
     absl::Status caught_up = CatchUpToSnapshot(*ready.write.snapshot);
@@ -166,6 +179,7 @@ void Replica::HandleReady() {
   for (const raft::Entry& entry : ready.committed_entries)
     ApplyEntry(entry);
   raft_->Advance();
+  MaybeFinishCatchingUp();
   if (conf_changed_ || ready.write.snapshot.has_value()) UpdatePeers();
   if (pending_transfer_ != raft::kNoNode) {
     if (soft_.role == raft::Role::kLeader && pending_transfer_ != raft_id_) {

@@ -24,6 +24,7 @@
 #include "trialledger/consensus/leveldb_storage.h"
 #include "trialledger/consensus/peer_transport.h"
 #include "trialledger/consensus/raw_node.h"
+#include "trialledger/ledger/acknowledged_mark.h"
 #include "trialledger/ledger/ledger_store.h"
 #include "trialledger/node/commit_waiters.h"
 #include "trialledger/node/config.h"
@@ -103,6 +104,16 @@ class Replica {
   absl::Status FetchBlocksUpTo(uint64_t height, uint64_t preferred_peer);
   void PublishView();
   void UpdatePeers();
+
+  // The acknowledged mark (acknowledged.cc): opened and compared with the store at start,
+  // written after every synced Raft write and before the answers it allows.
+  absl::Status OpenAcknowledgedMark();
+  absl::Status RecordAcknowledged();
+  ledger::AcknowledgedMark StoredMark() const;
+  // The store's block at the height `acknowledged` names must be the one it names.
+  absl::Status CheckBlockTheMarkNamed(const ledger::AcknowledgedMark& acknowledged) const;
+  // Ends the catch-up after a storage loss once Raft and the ledger hold what the mark named.
+  void MaybeFinishCatchingUp();
   std::vector<raft::Peer> PeerList(const raft::ConfState& conf_state) const;
   void Wake();
 
@@ -125,6 +136,9 @@ class Replica {
   mutable NodeMetrics metrics_;
 
   std::unique_ptr<raft::LevelDbLogStorage> raft_storage_;
+  std::unique_ptr<ledger::AcknowledgedMarkFile> mark_;
+  // Set while catching up after the store was found behind the mark: what it had acknowledged.
+  std::optional<ledger::AcknowledgedMark> catching_up_to_;
   std::unique_ptr<raft::RawNode> raft_;
   std::unique_ptr<raft::PeerTransport> transport_;
   std::unique_ptr<PeerClients> peer_clients_;

@@ -110,9 +110,16 @@ absl::StatusOr<std::unique_ptr<leveldb::DB>> OpenLevelDb(const std::string& dir,
   leveldb::DB* raw = nullptr;
   leveldb::Status status = leveldb::DB::Open(options, dir, &raw);
   if (!status.ok()) {
-    return absl::UnavailableError(StrCat("cannot open the ledger store in ", dir, ": ",
-                                         status.ToString(),
-                                         " (is a node still running on this data dir?)"));
+    const std::string reason = status.ToString();
+    if (reason.find("/LOCK") != std::string::npos) {
+      return absl::UnavailableError(StrCat("cannot open the ledger store in ", dir, ": ", reason,
+                                           " (is a node still running on this data dir?)"));
+    }
+    // A damaged or missing file: LevelDB names it. Nothing is written to the data dir.
+    return absl::DataLossError(StrCat(
+        "data dir ", dir, " is damaged: ", reason, ". Run trialledger verify --data-dir ", dir,
+        " to list the damaged files, then start this node with --resync-from-peers to rebuild "
+        "it from its peers (docs/operations.md, \"A damaged store\")"));
   }
   return std::unique_ptr<leveldb::DB>(raw);
 }

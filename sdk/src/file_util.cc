@@ -18,6 +18,8 @@ absl::Status ErrnoError(std::string_view what, const std::string& path) {
   return absl::InternalError(StrCat(what, " ", path, ": ", std::strerror(errno)));
 }
 
+}  // namespace
+
 absl::Status SyncDirectoryOf(const std::string& path) {
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
@@ -28,8 +30,6 @@ absl::Status SyncDirectoryOf(const std::string& path) {
   if (rc != 0) return ErrnoError("cannot sync directory", dir);
   return absl::OkStatus();
 }
-
-}  // namespace
 
 absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -82,20 +82,14 @@ class Writer {
 };
 
 void ExpectVerifies(const LocalNetwork& network, int index) {
-  CommandResult verify = testing::RunCommand({testing::BinDir() + "/trialledger", "verify",
-                                              "--data-dir", network.data_dir(index), "--genesis",
-                                              network.genesis_path(), "-o", "json"});
+  CommandResult verify = network.Verify(index);
   EXPECT_EQ(verify.exit_code, 0) << network.name(index) << ": " << verify.err << verify.out;
 }
 
 // Submits `count` notes from `member` through node `index`, waiting for each.
 void WriteNotes(LocalNetwork& network, int index, const std::string& member, int count) {
-  CommandResult result;
-  for (int i = 0; i < count; ++i) {
-    result = network.Cli(index, {"--key", network.member_key_path(member), "tx", "note",
-                                 "note " + std::to_string(i)});
-    ASSERT_EQ(result.exit_code, 0) << result.err;
-  }
+  CommandResult result = network.WriteNotes(index, member, count);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
 }
 
 TEST(RaftCluster, KilledLeaderLosesNoAcknowledgedTransactionAndTheNodesAgree) {

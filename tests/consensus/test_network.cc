@@ -48,6 +48,20 @@ void TestNetwork::RestartEmpty(uint64_t id) {
   test_node.raw_node = *RawNode::Create(MakeConfig(id), &test_node.storage);
 }
 
+void TestNetwork::RestartAfterDiskLoss(uint64_t id) {
+  TestNode& test_node = *nodes_.at(id);
+  const HardState synced = test_node.storage.hard_state();
+  Config config = MakeConfig(id);
+  config.acknowledged =
+      Acknowledged{.term = synced.term,
+                   .vote = synced.vote,
+                   .last_index = test_node.storage.LastIndex(),
+                   .last_term = test_node.storage.Term(test_node.storage.LastIndex())};
+  test_node.storage = MemoryLogStorage::Bootstrapped(founding_);
+  test_node.applied.clear();
+  test_node.raw_node = *RawNode::Create(config, &test_node.storage);
+}
+
 void TestNetwork::HandleReady(uint64_t id) {
   TestNode& test_node = *nodes_.at(id);
   while (test_node.raw_node->HasReady()) {

@@ -38,6 +38,9 @@ class TestNetwork {
   void Restart(uint64_t id);
   // Restarts a founding node whose storage is gone: a fresh bootstrap, as a wiped data dir.
   void RestartEmpty(uint64_t id);
+  // Restarts a founding node whose disk lost its whole Raft log and hard state but kept its
+  // acknowledged mark (Config::acknowledged): what it had synced and answered before the loss.
+  void RestartAfterDiskLoss(uint64_t id);
 
   // Handles Readys and delivers messages until nothing moves.
   void Stabilize();

@@ -201,6 +201,21 @@ CommandResult LocalNetwork::Cli(int index, const std::vector<std::string>& args)
   return RunCommand(argv);
 }
 
+CommandResult LocalNetwork::Verify(int index) const {
+  return RunCommand({BinDir() + "/trialledger", "verify", "--data-dir", data_dirs_[index],
+                     "--genesis", genesis_, "-o", "json"});
+}
+
+CommandResult LocalNetwork::WriteNotes(int index, const std::string& member, int count) const {
+  CommandResult result{.exit_code = 0, .out = "", .err = ""};
+  for (int i = 0; i < count; ++i) {
+    result =
+        Cli(index, {"--key", member_key_path(member), "tx", "note", "note " + std::to_string(i)});
+    if (result.exit_code != 0) break;
+  }
+  return result;
+}
+
 std::vector<std::string> LocalNetwork::CliArgs(int index) const {
   return {BinDir() + "/trialledger", "--node", addresses_[index], "--ca", ca_path_};
 }

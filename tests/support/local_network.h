@@ -61,6 +61,11 @@ class LocalNetwork {
   std::string log(int index) const;
   // Runs the CLI with --node set to node `index` (and --ca to the network's CA).
   CommandResult Cli(int index, const std::vector<std::string>& args) const;
+  // `trialledger verify` of node `index`'s data dir (the node stopped) against the genesis.
+  CommandResult Verify(int index) const;
+  // Submits `count` notes signed by `member` through node `index` with the CLI, each waited for
+  // until committed; returns the first failure, or the last success.
+  CommandResult WriteNotes(int index, const std::string& member, int count) const;
   // The CLI and its connection flags for node `index`, to append a command to.
   std::vector<std::string> CliArgs(int index) const;
   // How a client reaches the nodes: TLS against the network CA, requests signed as kReaderMember.

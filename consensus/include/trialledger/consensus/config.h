@@ -18,6 +18,21 @@ struct TestingKnobs {
   bool vote_not_persisted = false;
   // Commit an entry of an earlier term once a majority stores it (the Figure 8 bug).
   bool commit_previous_term_by_count = false;
+  // Ignore Config::acknowledged: a node whose disk lost acknowledged entries votes at once.
+  bool vote_while_recovering = false;
+};
+
+// What a node had made durable and acknowledged (its vote and its log's last entry), as kept by
+// the application apart from the Raft log (a node's acknowledged mark, docs/raft.md). A node
+// whose storage lost part of that (a disk fault, not a crash) restores its term and vote from it
+// and, until its log is again at least as up-to-date as last_term/last_index, neither votes nor
+// campaigns: an election must never count on entries it no longer holds (protocol-aware
+// recovery, Alagappan et al., FAST'18). All zero for a node whose storage is intact.
+struct Acknowledged {
+  uint64_t term = 0;
+  uint64_t vote = 0;
+  uint64_t last_index = 0;
+  uint64_t last_term = 0;
 };
 
 struct Config {
@@ -52,6 +67,8 @@ struct Config {
   // The highest index the application has applied (0 for a new node). On restart the core hands
   // out committed entries after it and replays the membership changes up to it.
   uint64_t applied_index = 0;
+
+  Acknowledged acknowledged;
 
   TestingKnobs testing_knobs;
 };
