@@ -16,6 +16,7 @@ TL_PACKAGES=(
   beancount ledger hledger
   libpqxx-dev postgresql-15
   libcpp-httplib-dev
+  iproute2 iptables
 )
 
 tl_sudo() {

@@ -33,9 +33,14 @@ void AddNetworkCommands(CLI::App& app, Context& context) {
   init->add_option("--chain-id", options->chain_id, "network name")
       ->capture_default_str()
       ->excludes(spec);
-  init->add_option("--host", options->host, "address the nodes listen on")
-      ->capture_default_str()
-      ->excludes(spec);
+  CLI::Option* host = init->add_option("--host", options->host, "address the nodes listen on")
+                          ->capture_default_str()
+                          ->excludes(spec);
+  init->add_option("--hosts", options->hosts,
+                   "one address per node, node1 first (nodes on separate machines)")
+      ->delimiter(',')
+      ->excludes(spec)
+      ->excludes(host);
   init->add_option("--base-port", options->base_port,
                    "client port of node1; node N gets base+N-1, and peer port base+nodes+N-1")
       ->capture_default_str()

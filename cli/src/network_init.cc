@@ -280,6 +280,11 @@ absl::StatusOr<NetworkSpec> SpecFromFlags(const NetworkInitOptions& options) {
     return absl::InvalidArgumentError("--base-port leaves no room for the nodes' ports");
   }
   if (absl::Status chain = ValidateName(options.chain_id, "--chain-id"); !chain.ok()) return chain;
+  if (!options.hosts.empty() && options.hosts.size() != static_cast<size_t>(options.nodes)) {
+    return absl::InvalidArgumentError(StrCat("--hosts gives ", options.hosts.size(),
+                                             " addresses for ", options.nodes,
+                                             " nodes: give one per node"));
+  }
   NetworkSpec spec;
   spec.chain_id = options.chain_id;
   spec.genesis_time_ms = options.genesis_time_ms;
@@ -294,7 +299,8 @@ absl::StatusOr<NetworkSpec> SpecFromFlags(const NetworkInitOptions& options) {
   }
   if (node_orgs.empty()) return absl::InvalidArgumentError("no sponsor or CRO org to run nodes");
   for (int i = 0; i < options.nodes; ++i) {
-    spec.nodes.push_back({StrCat("node", i + 1), node_orgs[i % node_orgs.size()], options.host,
+    const std::string& host = options.hosts.empty() ? options.host : options.hosts[i];
+    spec.nodes.push_back({StrCat("node", i + 1), node_orgs[i % node_orgs.size()], host,
                           options.base_port + i, options.base_port + options.nodes + i});
   }
   return spec;

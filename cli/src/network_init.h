@@ -25,6 +25,9 @@ struct NetworkInitOptions {
   std::vector<std::string> orgs = {"sponsor:acme-bio", "cro:northwind-cro"};
   std::string chain_id = "trialledger-local";
   std::string host = "127.0.0.1";
+  // One address per node (node1 first) instead of `host` for all: nodes on separate machines or
+  // network namespaces. Empty: every node listens on `host`.
+  std::vector<std::string> hosts;
   // Client ports are base_port .. base_port+N-1, peer (mutual-TLS) ports the next N.
   int base_port = 7051;
   int64_t genesis_time_ms = 0;

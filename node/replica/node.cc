@@ -55,6 +55,9 @@ std::unique_ptr<ledger::StateSnapshot> Node::Snapshot() const {
 bool Node::WaitForHeight(uint64_t height, Deadline deadline) {
   return replica_->WaitForHeight(height, deadline);
 }
+absl::Status Node::AwaitLinearizable(Deadline deadline) {
+  return replica_->AwaitLinearizable(deadline);
+}
 const NodeConfig& Node::config() const {
   return replica_->config();
 }

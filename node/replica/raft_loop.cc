@@ -125,6 +125,7 @@ void Replica::RunRaft() {
     for (const raft::Message& message : messages) {
       (void)raft_->Step(message);  // stale and misaddressed messages are expected; Raft retries
     }
+    reads_.SendRequests([&](std::string context) { return raft_->ReadIndex(std::move(context)); });
     auto now = Clock::now();
     if (now >= next_tick) {
       raft_->Tick();
@@ -144,6 +145,7 @@ void Replica::RunRaft() {
 
 void Replica::HandleReady() {
   raft::Ready ready = raft_->GetReady();
+  reads_.OnReadStates(ready.read_states);
   if (ready.soft_state.has_value()) OnSoftState(*ready.soft_state);
   // The leader's appends go out while its own copy is synced (raw_node.h, step 0).
   for (const raft::Message& message : ready.early_messages)
@@ -179,6 +181,7 @@ void Replica::HandleReady() {
   for (const raft::Entry& entry : ready.committed_entries)
     ApplyEntry(entry);
   raft_->Advance();
+  reads_.OnApplied(raft_->applied_index());
   MaybeFinishCatchingUp();
   if (conf_changed_ || ready.write.snapshot.has_value()) UpdatePeers();
   if (pending_transfer_ != raft::kNoNode) {

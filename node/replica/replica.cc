@@ -89,6 +89,7 @@ void Replica::Stop() {
   stop_raft_ = true;
   Wake();
   committed_.notify_all();
+  reads_.Stop();
   if (raft_thread_.joinable()) raft_thread_.join();
   // The forwarder first: the answers it gives may still register waiters.
   forwarder_.Stop();

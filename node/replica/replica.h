@@ -29,6 +29,7 @@
 #include "trialledger/node/commit_waiters.h"
 #include "trialledger/node/config.h"
 #include "trialledger/node/forward_batcher.h"
+#include "trialledger/node/linearizable_reads.h"
 #include "trialledger/node/log.h"
 #include "trialledger/node/mempool.h"
 #include "trialledger/node/node.h"
@@ -64,6 +65,7 @@ class Replica {
   ledger::ChainHead head() const { return store_->head(); }
   std::unique_ptr<ledger::StateSnapshot> Snapshot() const { return store_->Snapshot(); }
   bool WaitForHeight(uint64_t height, Deadline deadline);
+  absl::Status AwaitLinearizable(Deadline deadline) { return reads_.Await(deadline); }
   const NodeConfig& config() const { return config_; }
   uint64_t raft_id() const { return raft_id_; }
   RaftView raft_view() const;
@@ -147,6 +149,7 @@ class Replica {
   CommitWaiters commit_waiters_{
       [this](const std::string& tx_id) { return LookupTransaction(tx_id); }};
   ForwardBatcher forwarder_;  // a follower's submissions, to the leader
+  LinearizableReads reads_{raft_id_, [this] { Wake(); }};
 
   // Raft thread only.
   raft::SoftState soft_;

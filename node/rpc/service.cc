@@ -230,8 +230,19 @@ grpc::Status LedgerServiceImpl::ListBlocks(grpc::ServerContext* context,
   });
 }
 
-grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext*, const v1::GetStatusRequest*,
+grpc::Status LedgerServiceImpl::GetStatus(grpc::ServerContext* context,
+                                          const v1::GetStatusRequest* request,
                                           v1::GetStatusResponse* response) {
+  if (request->linearizable()) {
+    const Deadline longest = std::chrono::steady_clock::now() +
+                             std::chrono::milliseconds(limits::kLinearizableReadWaitMsMax);
+    const Deadline deadline = std::min(longest, DeadlineOf(*context));
+    if (absl::Status confirmed = node_.AwaitLinearizable(deadline); !confirmed.ok()) {
+      return grpc::Status(absl::IsDeadlineExceeded(confirmed) ? grpc::StatusCode::DEADLINE_EXCEEDED
+                                                              : grpc::StatusCode::UNAVAILABLE,
+                          std::string(confirmed.message()));
+    }
+  }
   *response = node_.Status();
   return grpc::Status::OK;
 }

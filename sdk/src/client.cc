@@ -97,9 +97,11 @@ absl::StatusOr<v1::SubmitTransactionResponse> LedgerClient::Submit(const v1::Tra
   }
 }
 
-absl::StatusOr<v1::GetStatusResponse> LedgerClient::GetStatus() {
+absl::StatusOr<v1::GetStatusResponse> LedgerClient::GetStatus(bool linearizable) {
+  v1::GetStatusRequest request;
+  request.set_linearizable(linearizable);
   return Call<v1::GetStatusRequest, v1::GetStatusResponse>(&v1::LedgerService::Stub::GetStatus,
-                                                           v1::GetStatusRequest());
+                                                           request);
 }
 
 absl::StatusOr<v1::GetTransactionResponse> LedgerClient::GetTransaction(const std::string& tx_id) {

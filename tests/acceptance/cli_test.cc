@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -80,6 +81,19 @@ TEST_F(CliTest, NetworkInitDescribesNodesAndMembersInJson) {
       testing::RunCommand({testing::BinDir() + "/trialledger", "network", "init", "--out",
                            dir.Sub("other"), "--orgs", "pharma:acme"});
   ExpectOneLineFailure(bad_org, "kind must be sponsor, cro or auditor");
+  // --hosts: one address per node, each in the node's addresses (and so its certificate).
+  json hosts = json::parse(testing::RunCommand({testing::BinDir() + "/trialledger", "network",
+                                                "init", "--out", dir.Sub("hosts"), "--nodes", "2",
+                                                "--hosts", "127.0.0.2,127.0.0.3", "-o", "json"})
+                               .out);
+  ASSERT_EQ(hosts["nodes"].size(), 2u);
+  EXPECT_EQ(hosts["nodes"][0]["address"], "127.0.0.2:7051");
+  EXPECT_EQ(hosts["nodes"][1]["peer_address"], "127.0.0.3:7054");
+  CommandResult too_few =
+      testing::RunCommand({testing::BinDir() + "/trialledger", "network", "init", "--out",
+                           dir.Sub("few"), "--nodes", "3", "--hosts", "127.0.0.2,127.0.0.3"});
+  ExpectOneLineFailure(too_few, "--hosts gives 2 addresses for 3 nodes");
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("few")));
 }
 
 TEST_F(CliTest, KeysGenAndShow) {
@@ -118,6 +132,8 @@ TEST_F(CliTest, NotesBlocksAndTransactionsThroughTheCli) {
   json status = RunJson({"status"});
   EXPECT_EQ(status["height"], list.back()["height"]);
   EXPECT_EQ(status["chain_id"], "trialledger-local");
+  json linearizable = RunJson({"status", "--linearizable"});
+  EXPECT_EQ(linearizable["height"], list.back()["height"]);
 
   CommandResult table = Run({"block", "list"});
   EXPECT_EQ(table.exit_code, 0);

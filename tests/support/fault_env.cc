@@ -20,6 +20,13 @@ class FaultInjectionEnv::TrackedFile final : public leveldb::WritableFile {
       : env_(env), fname_(std::move(fname)), base_(std::move(base)), state_(std::move(state)) {}
 
   Status Append(const leveldb::Slice& data) override {
+    if (env_->tear_next_write_.exchange(false)) {
+      (void)base_->Append(leveldb::Slice(data.data(), data.size() / 2));
+      (void)base_->Flush();
+      env_->torn_ = true;
+      return Status::IOError("injected torn write", fname_);
+    }
+    if (env_->torn_) return Status::IOError("injected torn write (an earlier one)", fname_);
     Status status = env_->SpendAppendBudget(fname_, data.size());
     if (status.ok()) status = base_->Append(data);
     if (!status.ok()) return status;
@@ -63,6 +70,10 @@ void FaultInjectionEnv::FailWritesWithNoSpace(bool fail) {
 void FaultInjectionEnv::FailWritesAfterBytes(uint64_t bytes) {
   std::lock_guard guard(mutex_);
   append_budget_ = bytes;
+}
+
+void FaultInjectionEnv::TearNextWrite() {
+  tear_next_write_ = true;
 }
 
 uint64_t FaultInjectionEnv::syncs_seen() const {

@@ -59,6 +59,9 @@ class FaultInjectionEnv : public leveldb::EnvWrapper {
   // Lets `bytes` more bytes be appended, then fails like FailWritesWithNoSpace(true). An Append
   // that does not fit writes nothing and fills the disk, so later small ones fail too.
   void FailWritesAfterBytes(uint64_t bytes);
+  // The next WritableFile::Append writes only the first half of its data (a write torn by a
+  // failing disk) and fails with "injected torn write: <file>"; every Append after it fails too.
+  void TearNextWrite();
 
   // Simulate a crash. Cut every file written through this env to its synced length plus at most
   // `keep_bytes` of the part that was never synced (DropUnsyncedData keeps none), and take what
@@ -90,6 +93,8 @@ class FaultInjectionEnv : public leveldb::EnvWrapper {
   leveldb::Status SpendAppendBudget(const std::string& fname, uint64_t bytes);
 
   std::atomic<bool> fail_syncs_ = false;
+  std::atomic<bool> tear_next_write_ = false;
+  std::atomic<bool> torn_ = false;  // a write was torn: the disk fails every write after it
   std::atomic<uint64_t> syncs_seen_ = 0;
   std::atomic<uint64_t> bytes_appended_ = 0;
 

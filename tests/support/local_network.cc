@@ -13,21 +13,32 @@
 
 namespace tl::testing {
 
-LocalNetwork::LocalNetwork(int nodes, const std::string& orgs) {
+LocalNetwork::LocalNetwork(int nodes, const std::string& orgs)
+    : LocalNetwork(LocalNetworkOptions{
+          .nodes = nodes, .orgs = orgs, .hosts = {}, .base_port = 0, .launch_prefix = nullptr}) {}
+
+LocalNetwork::LocalNetwork(const LocalNetworkOptions& options)
+    : launch_prefix_(options.launch_prefix) {
   // Ports of consecutive nodes must be free; probe a base whose whole range binds.
-  int base_port = FreePort();
+  int base_port = options.base_port != 0 ? options.base_port : FreePort();
   std::vector<std::string> command = {BinDir() + "/trialledger",
                                       "network",
                                       "init",
                                       "--out",
                                       dir_.Sub("net"),
                                       "--nodes",
-                                      std::to_string(nodes),
+                                      std::to_string(options.nodes),
                                       "--base-port",
                                       std::to_string(base_port),
                                       "-o",
                                       "json"};
-  if (!orgs.empty()) command.insert(command.end(), {"--orgs", orgs});
+  if (!options.orgs.empty()) command.insert(command.end(), {"--orgs", options.orgs});
+  if (!options.hosts.empty()) {
+    std::string hosts;
+    for (const std::string& host : options.hosts)
+      hosts += (hosts.empty() ? "" : ",") + host;
+    command.insert(command.end(), {"--hosts", hosts});
+  }
   CommandResult init = RunCommand(command);
   if (init.exit_code != 0) {
     ADD_FAILURE() << "network init failed: " << init.err;
@@ -57,8 +68,16 @@ LocalNetwork::~LocalNetwork() {
   }
 }
 
-void LocalNetwork::Start(int index, const std::vector<std::string>& extra_args) {
-  std::vector<std::string> argv = {BinDir() + "/trialledgerd", "--config", configs_[index]};
+void LocalNetwork::Start(int index, const std::vector<std::string>& extra_args,
+                         const std::vector<std::string>& program) {
+  std::vector<std::string> argv;
+  if (launch_prefix_) argv = launch_prefix_(index);
+  if (program.empty()) {
+    argv.push_back(BinDir() + "/trialledgerd");
+  } else {
+    argv.insert(argv.end(), program.begin(), program.end());
+  }
+  argv.insert(argv.end(), {"--config", configs_[index]});
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   processes_[index] =
       std::make_unique<ChildProcess>(argv, dir_.Sub("node" + std::to_string(index + 1) + ".log"));
@@ -165,6 +184,19 @@ int LocalNetwork::Stop(int index) {
 void LocalNetwork::Kill(int index) {
   processes_[index]->Signal(SIGKILL);
   processes_[index]->Wait();
+}
+
+void LocalNetwork::Signal(int index, int signal) {
+  processes_[index]->Signal(signal);
+}
+
+int LocalNetwork::AwaitExit(int index, int timeout_s) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  while (processes_[index]->running()) {
+    if (std::chrono::steady_clock::now() > deadline) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return processes_[index]->Wait();
 }
 
 void LocalNetwork::Pause(int index) {

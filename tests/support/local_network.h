@@ -2,6 +2,7 @@
 // on free ports, for multi-process tests.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -16,6 +17,17 @@
 
 namespace tl::testing {
 
+struct LocalNetworkOptions {
+  int nodes = 3;
+  // `network init --orgs` (kind:name,...), or "" for its default (a sponsor and a CRO).
+  std::string orgs;
+  // `network init --hosts`: one address per node; empty for 127.0.0.1.
+  std::vector<std::string> hosts;
+  int base_port = 0;  // 0: probe for free ports on 127.0.0.1
+  // Put before node `index`'s trialledgerd command line (for example `ip netns exec NS`).
+  std::function<std::vector<std::string>(int index)> launch_prefix;
+};
+
 class LocalNetwork {
  public:
   // The member whose key Cli() signs with when the command gives no --key.
@@ -23,11 +35,13 @@ class LocalNetwork {
 
   // `orgs`: `network init --orgs` (kind:name,...), or its default (a sponsor and a CRO).
   explicit LocalNetwork(int nodes, const std::string& orgs = "");
+  explicit LocalNetwork(const LocalNetworkOptions& options);
   ~LocalNetwork();
 
   // Starts node `index` (0-based), with `extra_args` after --config, and waits until it answers
-  // GetStatus.
-  void Start(int index, const std::vector<std::string>& extra_args = {});
+  // GetStatus. `program` replaces trialledgerd (a test's own build of it, with its environment).
+  void Start(int index, const std::vector<std::string>& extra_args = {},
+             const std::vector<std::string>& program = {});
   void StartAll();
   // Rewrites `key = ...` in node `index`'s node.toml (before it starts).
   void SetConfig(int index, const std::string& key, const std::string& value);
@@ -44,6 +58,9 @@ class LocalNetwork {
   int Stop(int index);
   void Kill(int index);
   // SIGSTOP and SIGCONT: a node that is alive but answers nobody (a hung machine).
+  void Signal(int index, int signal);
+  // Waits up to `timeout_s` for node `index` to exit on its own; its exit status, or -1.
+  int AwaitExit(int index, int timeout_s);
   void Pause(int index);
   void Resume(int index);
   bool running(int index) { return processes_[index] && processes_[index]->running(); }
@@ -85,6 +102,7 @@ class LocalNetwork {
   std::map<std::string, std::string> node_keys_;  // of nodes added later
   std::vector<std::unique_ptr<ChildProcess>> processes_;
   std::vector<std::unique_ptr<LedgerClient>> clients_;
+  std::function<std::vector<std::string>(int index)> launch_prefix_;
 };
 
 }  // namespace tl::testing

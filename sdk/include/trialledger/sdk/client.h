@@ -46,7 +46,9 @@ class LedgerClient {
   // Submits raw bytes as they are, once (tests use it to send garbage).
   absl::StatusOr<v1::SubmitTransactionResponse> SubmitBytes(std::string bytes,
                                                             bool wait_for_commit);
-  absl::StatusOr<v1::GetStatusResponse> GetStatus();
+  // `linearizable`: the node answers once it has applied everything committed before the call
+  // (GetStatusRequest.linearizable); without it, at once with what it has applied.
+  absl::StatusOr<v1::GetStatusResponse> GetStatus(bool linearizable = false);
   absl::StatusOr<v1::GetTransactionResponse> GetTransaction(const std::string& tx_id);
   absl::StatusOr<v1::GetBlockResponse> GetBlock(uint64_t height);
   absl::StatusOr<v1::ListBlocksResponse> ListBlocks(uint64_t from_height, uint32_t limit);

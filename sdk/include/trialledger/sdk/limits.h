@@ -51,6 +51,9 @@ inline constexpr int64_t kMetricsHttpTimeoutMs = 5000;
 
 // Between nodes (the mutual-TLS peer endpoint).
 inline constexpr int64_t kForwardDeadlineMs = 5000;  // a follower's Forward to the leader
+// The longest a linearizable read (GetStatus with linearizable) waits for a quorum, whatever
+// the client's deadline: a node cut off from the majority answers DEADLINE_EXCEEDED by then.
+inline constexpr int64_t kLinearizableReadWaitMsMax = 10000;
 // One ForwardBatch: transactions, and their bytes (well under kGrpcMessageBytesMax).
 inline constexpr size_t kForwardBatchTxsMax = 1000;
 inline constexpr size_t kForwardBatchBytesMax = 8 * 1024 * 1024;

@@ -98,6 +98,9 @@ class Node {
   std::unique_ptr<ledger::StateSnapshot> Snapshot() const;
   // Waits until the head is at least `height`; false on deadline or stop.
   bool WaitForHeight(uint64_t height, Deadline deadline);
+  // Returns once this node has applied every entry committed before the call began, as a quorum
+  // confirmed (linearizable_reads.h); Unavailable or DeadlineExceeded otherwise. Thread-safe.
+  absl::Status AwaitLinearizable(Deadline deadline);
   const NodeConfig& config() const;
   uint64_t raft_id() const;
   RaftView raft_view() const;
