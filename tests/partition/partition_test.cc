@@ -19,7 +19,6 @@ namespace tl::testing {
 namespace {
 
 constexpr int kNodes = 5;
-constexpr int kPeerBasePort = 7051;  // every node has an address of its own, so ports repeat
 
 std::chrono::seconds FaultSeconds() {
   const char* seconds = std::getenv("TL_PARTITION_SECONDS");
@@ -40,23 +39,10 @@ class PartitionTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<NetnsLab>> lab = NetnsLab::Create(kNodes);
     ASSERT_TRUE(lab.ok()) << lab.status();
     lab_ = *std::move(lab);
-    LocalNetworkOptions options{.nodes = kNodes,
-                                .orgs = "",
-                                .hosts = {},
-                                .base_port = kPeerBasePort,
-                                .launch_prefix = [this](int i) { return lab_->LaunchPrefix(i); }};
-    for (int i = 0; i < kNodes; ++i)
-      options.hosts.push_back(lab_->address(i));
-    network_ = std::make_unique<LocalNetwork>(options);
+    network_ = std::make_unique<LocalNetwork>(LabNetworkOptions(*lab_));
     network_->StartAll();
     ASSERT_GE(network_->AwaitLeader(), 0);
-    const std::vector<std::string> members = {"acme-bio-finance", "northwind-cro-finance",
-                                              "acme-bio-clinops", "northwind-cro-edc",
-                                              "northwind-cro-ctms"};
-    std::vector<WorkloadClient> clients;
-    for (int i = 0; i < kNodes; ++i)
-      clients.push_back({.node = i, .member = members[i]});
-    workload_ = std::make_unique<Workload>(*network_, clients);
+    workload_ = std::make_unique<Workload>(*network_, ClientAtEveryNode(kNodes));
   }
 
   // Runs the load, lets `inject` put faults in place for FaultSeconds() (it may change them as it

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "netns_lab.h"
 #include "process.h"
 #include "trialledger/base/hex.h"
 #include "trialledger/sdk/codec.h"
@@ -144,6 +145,30 @@ void Workload::WriteHistory(const std::string& path) const {
   std::ofstream out(path);
   for (const std::string& line : history_)
     out << line << "\n";
+}
+
+LocalNetworkOptions LabNetworkOptions(const NetnsLab& lab, int port) {
+  LocalNetworkOptions options{.nodes = lab.size(),
+                              .orgs = "",
+                              .hosts = {},
+                              .base_port = port,
+                              .launch_prefix = [&lab](int i) { return lab.LaunchPrefix(i); }};
+  for (int i = 0; i < lab.size(); ++i)
+    options.hosts.push_back(lab.address(i));
+  return options;
+}
+
+std::vector<WorkloadClient> ClientAtEveryNode(int nodes) {
+  // Members of `network init`'s default organisations that may sign notes: nonces are per key,
+  // so no two clients share one.
+  static const std::vector<std::string> kMembers = {"acme-bio-finance", "northwind-cro-finance",
+                                                    "acme-bio-clinops", "northwind-cro-edc",
+                                                    "northwind-cro-ctms"};
+  EXPECT_LE(nodes, static_cast<int>(kMembers.size())) << "one member per client";
+  std::vector<WorkloadClient> clients;
+  for (int i = 0; i < nodes && i < static_cast<int>(kMembers.size()); ++i)
+    clients.push_back({.node = i, .member = kMembers[i]});
+  return clients;
 }
 
 int64_t DumpLedger(const LocalNetwork& network, int index, const std::string& path) {

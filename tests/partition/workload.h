@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "local_network.h"
+#include "netns_lab.h"
 
 namespace tl::testing {
 
@@ -49,6 +50,12 @@ class Workload {
   mutable std::mutex mutex_;
   std::vector<std::string> history_;  // GUARDED_BY(mutex_), JSON lines
 };
+
+// The network of `lab`: one node per namespace at its address, all on `port` and port + 1 ... as
+// `network init` numbers them (each node has an address of its own, so ports may repeat).
+LocalNetworkOptions LabNetworkOptions(const NetnsLab& lab, int port = 7051);
+// One client at every node of a five-node network, each signing as a member of its own.
+std::vector<WorkloadClient> ClientAtEveryNode(int nodes);
 
 // Node `index`'s chain from height 1 to its head, one JSON line per block, read through its
 // client API (tests/history/README.md, "Ledger"). Returns the head height, or -1 on a failed read.

@@ -39,22 +39,10 @@ TEST(Soak, FaultsAtRandomLoseNothingAndLeaveEveryNodeTheSame) {
   absl::StatusOr<std::unique_ptr<NetnsLab>> made = NetnsLab::Create(kNodes);
   ASSERT_TRUE(made.ok()) << made.status();
   std::unique_ptr<NetnsLab> lab = *std::move(made);
-  LocalNetworkOptions options{
-      .nodes = kNodes, .orgs = "", .hosts = {}, .base_port = 7051, .launch_prefix = [&lab](int i) {
-        return lab->LaunchPrefix(i);
-      }};
-  for (int i = 0; i < kNodes; ++i)
-    options.hosts.push_back(lab->address(i));
-  LocalNetwork network(options);
+  LocalNetwork network(LabNetworkOptions(*lab));
   network.StartAll();
   ASSERT_GE(network.AwaitLeader(), 0);
-  const std::vector<std::string> members = {"acme-bio-finance", "northwind-cro-finance",
-                                            "acme-bio-clinops", "northwind-cro-edc",
-                                            "northwind-cro-ctms"};
-  std::vector<WorkloadClient> clients;
-  for (int i = 0; i < kNodes; ++i)
-    clients.push_back({.node = i, .member = members[i]});
-  Workload workload(network, clients);
+  Workload workload(network, ClientAtEveryNode(kNodes));
   workload.Start();
 
   std::map<std::string, int> faults;
