@@ -1,5 +1,6 @@
 #include "workload.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 
@@ -17,7 +18,8 @@ namespace {
 // A client waits this long for one answer: under a partition most answers are time-outs, and
 // a short wait keeps the history dense.
 constexpr int64_t kRequestDeadlineMs = 3000;
-constexpr uint64_t kExpiryHeight = 90000;  // far above any height a test reaches
+// How far above the last height a client saw its notes expire: a soak passes any fixed height.
+constexpr uint64_t kExpiryHeightsAhead = 10000;
 
 int64_t NowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -80,6 +82,7 @@ void Workload::Run(size_t index) {
   uint64_t nonce = 0;  // the next one to use; 0 while unknown (nonces start at 1)
   std::optional<v1::Transaction> unsettled;  // sent, outcome unknown: sent again as it is
   int64_t sequence = 0;
+  uint64_t seen_height = 0;  // the highest height an answer showed this client
   while (!stop_) {
     if (!unsettled.has_value()) {
       if (nonce == 0) nonce = next_nonce().value_or(0);
@@ -90,7 +93,7 @@ void Workload::Run(size_t index) {
       v1::TxBody body;
       body.set_chain_id(chain_id_);
       body.set_nonce(nonce);
-      body.set_expiry_height(kExpiryHeight);
+      body.set_expiry_height(seen_height + kExpiryHeightsAhead);
       body.mutable_note()->set_text(name + " note " + std::to_string(++sequence));
       unsettled = SignTxBody(std::move(body), key.keys);
     }
@@ -105,6 +108,7 @@ void Workload::Run(size_t index) {
          answer->status() == v1::TX_STATUS_REJECTED)) {
       submit["outcome"] = "ok";  // in a block (a rejected one too: it is in the chain)
       submit["height"] = answer->height();
+      seen_height = std::max(seen_height, answer->height());
       ++acknowledged_;
       nonce += 1;
       unsettled.reset();
@@ -131,6 +135,7 @@ void Workload::Run(size_t index) {
     if (status.ok()) {
       read["outcome"] = "ok";
       read["height"] = status->height();
+      seen_height = std::max(seen_height, status->height());
       ++reads_;
     } else {
       read["outcome"] = "unknown";

@@ -123,6 +123,7 @@ TEST(Soak, FaultsAtRandomLoseNothingAndLeaveEveryNodeTheSame) {
       {"seconds", duration.count()},
       {"transactions_acknowledged", verdict.summary.value("transactions_acknowledged", -1)},
       {"transactions_unknown", verdict.summary.value("transactions_unknown", -1)},
+      {"transactions_refused", verdict.summary.value("transactions_refused", -1)},
       {"reads_checked", verdict.summary.value("reads_checked", -1)},
       {"height", verdict.summary.value("reference_height", -1)},
       {"faults_injected", injected},
