@@ -8,6 +8,7 @@
 #include "trialledger/base/str_cat.h"
 #include "trialledger/books/books.h"
 #include "trialledger/contracts/sow_text.h"
+#include "trialledger/node/config.h"
 #include "trialledger/sdk/file_util.h"
 #include "trialledger/sdk/genesis.h"
 #include "trialledger/sdk/identity_rules.h"
@@ -98,6 +99,12 @@ absl::Status ValidateAt(const NetworkSpec& spec, std::string_view origin, const 
                                "CRO"));
     }
     if (node.host.empty()) return fail(here, "'host' is empty");
+    // The node's config will be refused with this host, so the spec is refused now.
+    if (absl::StatusOr<node::HostPort> address =
+            node::ParseHostPort(StrCat(node.host, ":", node.port));
+        !address.ok()) {
+      return fail(here, StrCat("host: ", address.status().message()));
+    }
     for (int port : {node.port, node.peer_port}) {
       if (port < 1 || port > 65535) {
         return fail(here, StrCat("port ", port, " is out of range (1-65535)"));

@@ -93,6 +93,11 @@ TEST_F(CliTest, NetworkInitDescribesNodesAndMembersInJson) {
       testing::RunCommand({testing::BinDir() + "/trialledger", "network", "init", "--out",
                            dir.Sub("few"), "--nodes", "3", "--hosts", "127.0.0.2,127.0.0.3"});
   ExpectOneLineFailure(too_few, "--hosts gives 2 addresses for 3 nodes");
+  CommandResult bad_host =
+      testing::RunCommand({testing::BinDir() + "/trialledger", "network", "init", "--out",
+                           dir.Sub("bad-host"), "--nodes", "2", "--hosts", "a b,127.0.0.3"});
+  ExpectOneLineFailure(bad_host, "host:");
+  EXPECT_FALSE(std::filesystem::exists(dir.Sub("bad-host")));
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("few")));
 }
 
