@@ -170,9 +170,6 @@ uint64_t RawNode::applied_index() const {
 uint64_t RawNode::last_index() const {
   return raft_->log().LastIndex();
 }
-uint64_t RawNode::last_term() const {
-  return raft_->log().LastTerm();
-}
 bool RawNode::recovering() const {
   return raft_->recovering();
 }

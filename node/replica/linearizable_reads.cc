@@ -32,6 +32,8 @@ absl::Status LinearizableReads::Await(Deadline deadline) {
   wake_();
   std::unique_lock<std::mutex> lock(mutex_);
   absl::Status outcome = absl::OkStatus();
+  // Kept across wake-ups: other reads' answers wake this one too, and must not put off its resend.
+  auto resend_at = std::chrono::steady_clock::now() + kResendAfter;
   while (true) {
     const Read& read = reads_.at(context);
     if (read.served) break;
@@ -50,14 +52,15 @@ absl::Status LinearizableReads::Await(Deadline deadline) {
           "from most of the cluster?)");
       break;
     }
-    const auto resend_at = now + kResendAfter;
-    if (changed_.wait_until(lock, std::min(deadline, resend_at)) == std::cv_status::timeout &&
-        resend_at <= deadline && !reads_.at(context).index.has_value()) {
+    if (now >= resend_at && !read.index.has_value()) {
       unsent_.push_back(context);
+      resend_at = now + kResendAfter;
       lock.unlock();
       wake_();
       lock.lock();
+      continue;
     }
+    changed_.wait_until(lock, std::min(deadline, resend_at));
   }
   reads_.erase(context);
   return outcome;

@@ -161,11 +161,11 @@ void Replica::HandleReady() {
     absl::Status written = raft_storage_->Write(ready.write);
     if (!written.ok()) Fatal(written);
     if (ready.write.must_sync) {
+      metrics_.RecordRaftLogSync(Clock::now() - write_start);
       // Before any answer this write allows (votes, append acknowledgements, the leader counting
       // itself), the mark records it: a disk that later loses it is then found out.
       absl::Status recorded = RecordAcknowledged();
       if (!recorded.ok()) Fatal(recorded);
-      metrics_.RecordRaftLogSync(Clock::now() - write_start);
     }
   }
   if (ready.write.snapshot.has_value()) {

@@ -110,7 +110,6 @@ class RawNode {
   ConfState conf_state() const;  // membership as of the applied index
   uint64_t applied_index() const;
   uint64_t last_index() const;
-  uint64_t last_term() const;
   // True while the node's log is behind what it had acknowledged before its storage lost it
   // (Config::acknowledged): it neither votes nor campaigns until it has caught up.
   bool recovering() const;
